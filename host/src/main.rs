@@ -1,0 +1,35 @@
+//! `gchat`: the command-line host for the gchat engine.
+//!
+//! The core does no I/O; this binary reads files and standard input, prints
+//! results, and (in later versions) serves HTTP. Exit codes: 0 success,
+//! 1 the input was read but refused (the reason as JSON on stderr),
+//! 2 unreadable input or bad usage.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod event_cmd;
+mod input;
+
+/// The gchat engine for Google Chat apps.
+#[derive(Parser)]
+#[command(name = "gchat", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read Chat interaction events.
+    #[command(subcommand)]
+    Event(event_cmd::EventCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Event(cmd) => event_cmd::run(cmd),
+    }
+}

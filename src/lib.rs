@@ -1,0 +1,52 @@
+//! # gchat: the engine for Google Chat apps
+//!
+//! gchat reads what Google Chat sends an app and writes what the app sends
+//! back, as plain data. It does no I/O of its own: it never reads a clock,
+//! the environment, a file or the network. Everything it needs (the request
+//! bytes, the current time, the signing keys, configuration) is an argument,
+//! and everything it decides is a value the host carries out. The same code
+//! runs natively, in a Cloudflare Worker, in Node and in the browser.
+//!
+//! ## Reading events
+//!
+//! [`event::parse`] takes a request body in any of the shapes Chat uses
+//! (classic interaction events, Workspace add-on event objects, Pub/Sub push
+//! envelopes) and returns one [`event::Event`] with a normalized
+//! [`event::Kind`] and accessors that work the same for every shape.
+//!
+//! ```
+//! use gchat::event::{self, Kind};
+//!
+//! let body = br#"{"chat":{"user":{"name":"users/1"},
+//!   "appCommandPayload":{"appCommandMetadata":{"appCommandId":2,"appCommandType":"SLASH_COMMAND"},
+//!   "message":{"text":"/echo hi","argumentText":" hi"}}}}"#;
+//! let event = event::parse(body)?;
+//! assert_eq!(event.kind(), Kind::SlashCommand);
+//! assert_eq!(event.command().and_then(|c| c.id), Some(2));
+//! assert_eq!(event.argument_text().as_deref(), Some("hi"));
+//! # Ok::<(), gchat::event::ParseError>(())
+//! ```
+//!
+//! ## What the host supplies, and what it does with each output
+//!
+//! | the host supplies | gchat returns | the host then |
+//! |---|---|---|
+//! | the request body (bytes) | an [`event::Event`], or a [`event::ParseError`] with a stable [`code`](ErrorCode::code) and JSON path | answers `400` on an error; routes the event otherwise |
+//! | a size limit ([`event::ParseOptions`]) | `too_large` past it, before any parsing | answers `413` |
+//!
+//! ## Errors
+//!
+//! Every operation has its own small error enum; each implements
+//! [`ErrorCode`], whose codes are stable and whose [`ErrorReport`] is the
+//! `{"code","path","message"}` object that the CLI and the JS package print.
+//! No input makes gchat panic.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod error;
+pub mod event;
+mod wire;
+
+pub use error::{ErrorCode, ErrorReport};
+pub use wire::{Extra, Int, Int32, Int64, IntValue};

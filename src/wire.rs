@@ -1,0 +1,314 @@
+//! Wire-format primitives shared by every model: lenient numbers, open enums,
+//! and the map that keeps unknown fields.
+//!
+//! Google's JSON is proto3 JSON, written by several encoders: int64 values come
+//! as strings or numbers, integers sometimes as floats (`1.0`, `-2.88E7`), and
+//! enums grow new values. These types accept all of that and remember the form
+//! they were given in, so a parsed payload serializes back to equal JSON.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// Fields gchat does not model, kept in arrival order and emitted again unchanged.
+pub type Extra = serde_json::Map<String, serde_json::Value>;
+
+/// An integer field that accepts every form encoders use for it.
+///
+/// Accepts a JSON integer, an integral float (`1.0`, `-2.88E7`) or a decimal
+/// string (`"42"`), and serializes in the form it was read in. Values built in
+/// code use the proto3 form: strings for int64, numbers for int32.
+#[derive(Clone, Copy, Debug)]
+pub struct Int<T> {
+    value: T,
+    form: Form,
+}
+
+/// An int64 field (`commandId`, `msSinceEpoch`, ...).
+pub type Int64 = Int<i64>;
+/// An int32 field (`startIndex`, `offset`, ...).
+pub type Int32 = Int<i32>;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Form {
+    Number,
+    String,
+    Float(f64),
+}
+
+/// The integer types [`Int`] carries.
+pub trait IntValue: Copy + fmt::Display + TryFrom<i64> + Into<i64> + sealed::Sealed {
+    /// Whether proto3 JSON writes this type as a string.
+    const QUOTED: bool;
+}
+impl IntValue for i64 {
+    const QUOTED: bool = true;
+}
+impl IntValue for i32 {
+    const QUOTED: bool = false;
+}
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for i64 {}
+    impl Sealed for i32 {}
+}
+
+impl<T: IntValue> Int<T> {
+    /// A value in its proto3 JSON form.
+    pub fn new(value: T) -> Self {
+        let form = if T::QUOTED {
+            Form::String
+        } else {
+            Form::Number
+        };
+        Self { value, form }
+    }
+
+    /// The value.
+    pub fn get(self) -> T {
+        self.value
+    }
+}
+
+impl<T: IntValue> From<T> for Int<T> {
+    fn from(value: T) -> Self {
+        Self::new(value)
+    }
+}
+
+impl<T: PartialEq> PartialEq for Int<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+impl<T: Eq> Eq for Int<T> {}
+
+impl<T: IntValue> fmt::Display for Int<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+impl<T: IntValue> Serialize for Int<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.form {
+            Form::Number => s.serialize_i64(self.value.into()),
+            Form::String => s.collect_str(&self.value),
+            Form::Float(f) => s.serialize_f64(f),
+        }
+    }
+}
+
+impl<'de, T: IntValue> Deserialize<'de> for Int<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(IntVisitor(PhantomData))
+    }
+}
+
+struct IntVisitor<T>(PhantomData<T>);
+
+impl<T: IntValue> IntVisitor<T> {
+    fn fit<E: de::Error>(v: i64, form: Form) -> Result<Int<T>, E> {
+        T::try_from(v)
+            .map(|value| Int { value, form })
+            .map_err(|_| E::custom(format_args!("integer {v} is out of range")))
+    }
+}
+
+impl<T: IntValue> Visitor<'_> for IntVisitor<T> {
+    type Value = Int<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer (as a number or a decimal string)")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Self::fit(v, Form::Number)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        let v =
+            i64::try_from(v).map_err(|_| E::custom(format_args!("integer {v} is out of range")))?;
+        Self::fit(v, Form::Number)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // 2^63 is exactly representable; anything at or past it is out of range.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        if v.fract() != 0.0 || !(-LIMIT..LIMIT).contains(&v) {
+            return Err(E::invalid_value(de::Unexpected::Float(v), &self));
+        }
+        #[allow(clippy::cast_possible_truncation)] // integral and in range, checked above
+        Self::fit(v as i64, Form::Float(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let n = v
+            .parse::<i64>()
+            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))?;
+        Self::fit(n, Form::String)
+    }
+}
+
+/// Declares an enum whose wire values are strings and which keeps values it
+/// does not know (`Other`), so new platform values never break parsing.
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* #[doc = concat!("`", $wire, "`")] $variant, )*
+            /// A value this version of gchat does not know, kept as sent.
+            Other(String),
+        }
+
+        impl $name {
+            /// The value as written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )*
+                    Self::Other(s) => s,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $( $wire => Self::$variant, )*
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_str($crate::wire::EnumVisitor(::std::marker::PhantomData))
+            }
+        }
+    };
+}
+pub(crate) use open_enum;
+
+#[doc(hidden)]
+pub struct EnumVisitor<E>(pub PhantomData<E>);
+
+impl<E: for<'a> From<&'a str>> Visitor<'_> for EnumVisitor<E> {
+    type Value = E;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an enum value name (a string)")
+    }
+
+    fn visit_str<Er: de::Error>(self, v: &str) -> Result<E, Er> {
+        Ok(E::from(v))
+    }
+}
+
+/// A boolean that also accepts the strings `"true"` and `"false"` (seen in
+/// Google's documentation tables). Always emitted as a JSON boolean.
+pub(crate) mod lenient_bool {
+    use super::*;
+
+    #[allow(clippy::ref_option)] // the signature serde's `with` requires
+    pub(crate) fn serialize<S: Serializer>(v: &Option<bool>, s: S) -> Result<S::Ok, S::Error> {
+        v.serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        d.deserialize_any(BoolVisitor).map(Some)
+    }
+
+    struct BoolVisitor;
+
+    impl Visitor<'_> for BoolVisitor {
+        type Value = bool;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a boolean")
+        }
+
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+            match v {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn round<T: Serialize + for<'de> Deserialize<'de>>(v: serde_json::Value) -> serde_json::Value {
+        let t: T = serde_json::from_value(v).unwrap();
+        serde_json::to_value(t).unwrap()
+    }
+
+    #[test]
+    fn ints_keep_their_form() {
+        for v in [
+            json!(42),
+            json!("42"),
+            json!(1.0),
+            json!(-2.88e7),
+            json!(-7),
+        ] {
+            assert_eq!(round::<Int64>(v.clone()), v);
+            assert_eq!(round::<Int32>(v.clone()), v);
+        }
+        let a: Int64 = serde_json::from_value(json!("-28800000")).unwrap();
+        let b: Int64 = serde_json::from_value(json!(-2.88e7)).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.get(), -28_800_000);
+    }
+
+    #[test]
+    fn ints_reject_what_is_not_an_integer() {
+        for v in [
+            json!(1.5),
+            json!("1.0"),
+            json!("x"),
+            json!(true),
+            json!(1e30),
+            json!(null),
+        ] {
+            assert!(serde_json::from_value::<Int64>(v.clone()).is_err(), "{v}");
+        }
+        assert!(serde_json::from_value::<Int32>(json!(4_294_967_296_i64)).is_err());
+        assert!(serde_json::from_value::<Int64>(json!(u64::MAX)).is_err());
+    }
+
+    #[test]
+    fn new_values_use_proto3_form() {
+        assert_eq!(serde_json::to_value(Int64::new(5)).unwrap(), json!("5"));
+        assert_eq!(serde_json::to_value(Int32::new(5)).unwrap(), json!(5));
+    }
+}
