@@ -8,7 +8,7 @@ WASM_TARGET := wasm32-unknown-unknown
 # The wasm-bindgen version pinned in Cargo.lock; the CLI must match it exactly.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
 
-.PHONY: all setup run test lint fmt-check clippy test-native test-wasm wasm-imports doc fmt
+.PHONY: all setup run test bench lint fmt-check clippy test-native test-wasm wasm-imports doc fmt
 
 all: test
 
@@ -50,6 +50,10 @@ wasm-imports:
 
 doc:
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --locked --workspace --no-deps
+
+## bench: criterion benchmarks (native); prints the figures.
+bench: setup
+	$(CARGO) bench --locked -p gchat --bench rsa --bench verify -- --warm-up-time 1 --measurement-time 3
 
 fmt:
 	$(CARGO) fmt --all

@@ -43,10 +43,24 @@
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Input must never panic: no unwrap, expect, panic or unchecked indexing in
+// library code (clippy.toml allows them in unit tests; integration tests are
+// separate crates).
+#![warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
+pub mod auth;
 mod error;
 pub mod event;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod time;
 mod wire;
 
 pub use error::{ErrorCode, ErrorReport};
+pub use time::Timestamp;
 pub use wire::{Extra, Int, Int32, Int64, IntValue};

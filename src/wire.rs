@@ -266,13 +266,14 @@ pub(crate) mod lenient_bool {
 mod tests {
     use super::*;
     use serde_json::json;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     fn round<T: Serialize + for<'de> Deserialize<'de>>(v: serde_json::Value) -> serde_json::Value {
         let t: T = serde_json::from_value(v).unwrap();
         serde_json::to_value(t).unwrap()
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn ints_keep_their_form() {
         for v in [
             json!(42),
@@ -290,7 +291,7 @@ mod tests {
         assert_eq!(a.get(), -28_800_000);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn ints_reject_what_is_not_an_integer() {
         for v in [
             json!(1.5),
@@ -306,7 +307,7 @@ mod tests {
         assert!(serde_json::from_value::<Int64>(json!(u64::MAX)).is_err());
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn new_values_use_proto3_form() {
         assert_eq!(serde_json::to_value(Int64::new(5)).unwrap(), json!("5"));
         assert_eq!(serde_json::to_value(Int32::new(5)).unwrap(), json!(5));

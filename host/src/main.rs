@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 mod event_cmd;
 mod input;
+mod token_cmd;
 
 /// The gchat engine for Google Chat apps.
 #[derive(Parser)]
@@ -25,11 +26,19 @@ enum Command {
     /// Read Chat interaction events.
     #[command(subcommand)]
     Event(event_cmd::EventCommand),
+    /// Verify and mint Chat bearer tokens.
+    #[command(subcommand)]
+    Token(token_cmd::TokenCommand),
+    /// Make test signing keys.
+    #[command(subcommand)]
+    Keys(token_cmd::KeysCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Event(cmd) => event_cmd::run(cmd),
+        Command::Token(cmd) => token_cmd::run(cmd),
+        Command::Keys(cmd) => token_cmd::run_keys(cmd),
     }
 }

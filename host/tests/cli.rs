@@ -1,0 +1,197 @@
+//! The `gchat` binary's contract: output shapes and exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn gchat(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gchat"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn json(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(bytes)))
+}
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/../tests/fixtures/events/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn parse_prints_the_normalized_view() {
+    let out = gchat(
+        &["event", "parse", &fixture("addon-slash_command.json")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let view = json(&out.stdout);
+    assert_eq!(view["format"], "addon");
+    assert_eq!(view["kind"], "slash_command");
+    assert_eq!(view["command"]["name"], "/echo");
+    assert_eq!(view["argumentText"], "hello");
+}
+
+#[test]
+fn parse_reads_standard_input() {
+    let body = std::fs::read(fixture("classic-dialog_submit.json")).unwrap();
+    for args in [&["event", "parse", "-"][..], &["event", "parse"][..]] {
+        let out = gchat(args, Some(&body));
+        assert_eq!(out.status.code(), Some(0));
+        let view = json(&out.stdout);
+        assert_eq!(
+            (view["format"].as_str(), view["kind"].as_str()),
+            (Some("classic"), Some("dialog_submit"))
+        );
+    }
+}
+
+#[test]
+fn parse_of_the_bundled_sample_works() {
+    let out = gchat(&["event", "parse", "--sample"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out.stdout)["kind"], "message");
+}
+
+#[test]
+fn refusals_exit_1_with_a_json_error_on_stderr() {
+    for (body, code, path) in [
+        (&b"{}"[..], "not_an_event", Value::from(".")),
+        (b"{\"type\":123}", "wrong_type", Value::from("type")),
+        (b"{nope", "invalid_json", Value::Null),
+    ] {
+        let out = gchat(&["event", "parse", "-"], Some(body));
+        assert_eq!(out.status.code(), Some(1));
+        assert!(out.stdout.is_empty());
+        let err = json(&out.stderr);
+        assert_eq!(err["error"]["code"], code);
+        assert_eq!(err["error"]["path"], path);
+        assert!(
+            err["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+    }
+    let out = gchat(
+        &["event", "parse", "--max-bytes", "10", "-"],
+        Some(b"{\"type\":\"MESSAGE\"}"),
+    );
+    assert_eq!(
+        (
+            out.status.code(),
+            json(&out.stderr)["error"]["code"].clone()
+        ),
+        (Some(1), "too_large".into())
+    );
+}
+
+#[test]
+fn unreadable_input_and_bad_usage_exit_2() {
+    assert_eq!(
+        gchat(&["event", "parse", "/nonexistent/event.json"], None)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(gchat(&["event", "frobnicate"], None).status.code(), Some(2));
+    assert_eq!(
+        gchat(&["event", "parse", "a.json", "--sample"], None)
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn keys_new_mint_and_verify_work_together() {
+    let dir = std::env::temp_dir().join(format!("gchat-cli-keys-{}", std::process::id()));
+    let dir_s = dir.to_str().unwrap();
+    let out = gchat(&["keys", "new", "--out", dir_s, "--kid", "k1"], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = format!("{dir_s}/private-key.pem");
+    let now = "1800000000";
+    let flags = ["--endpoint-url", "https://chat.example.com/e"];
+    let mint = gchat(
+        &[
+            &["token", "mint", "--key", &key, "--now", now, "--header"][..],
+            &flags,
+        ]
+        .concat(),
+        None,
+    );
+    assert_eq!(mint.status.code(), Some(0));
+    let header = String::from_utf8(mint.stdout).unwrap();
+    assert!(header.starts_with("Bearer "));
+    for doc in ["jwks.json", "x509.json"] {
+        let keys = format!("{dir_s}/{doc}");
+        let args = [
+            &["token", "verify", "--keys", &keys, "--now", now][..],
+            &flags,
+            &["-"],
+        ]
+        .concat();
+        let out = gchat(&args, Some(header.as_bytes()));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{doc}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let claims = json(&out.stdout);
+        assert_eq!(claims["claims"]["email"], "chat@system.gserviceaccount.com");
+        assert_eq!(claims["kid"], "k1");
+    }
+    // Expired an hour and a minute later; a project-number expectation refuses an ID token.
+    let keys = format!("{dir_s}/jwks.json");
+    for (extra, code) in [
+        (
+            &[
+                "--now",
+                "1800003661",
+                "--endpoint-url",
+                "https://chat.example.com/e",
+            ][..],
+            "expired",
+        ),
+        (
+            &["--now", now, "--project-number", "42"][..],
+            "wrong_issuer",
+        ),
+        (&["--now", now][..], "no_expectation"),
+    ] {
+        let args = [
+            &["token", "verify", "--keys", &keys][..],
+            extra,
+            &[header.trim()],
+        ]
+        .concat();
+        let out = gchat(&args, None);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(json(&out.stderr)["error"]["code"], code);
+    }
+    assert_eq!(
+        gchat(&["token", "verify", "--keys", "/nonexistent", "x"], None)
+            .status
+            .code(),
+        Some(2)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
