@@ -12,7 +12,7 @@ use gchat::auth::{
     CHAT_CERTS_URL, Expectation, GOOGLE_ID_TOKEN_KEYS_URL, KeyRequestReason, KeySet, Verifier,
     VerifyError, VerifyMemo,
 };
-use gchat::testing::{TestKey, claims_for};
+use gchat::testing::{TestDigest, TestKey, claims_for};
 use serde_json::{Value, json};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -165,14 +165,20 @@ fn algorithms_other_than_rs256_are_refused() {
         URL_SAFE_NO_PAD.encode(claims.to_string())
     );
     assert_eq!(verify(&all(), &unsigned), "unsupported_algorithm");
-    // HS256 "signed" with the public key as the HMAC secret: refused before any key is touched.
-    let hs = format!(
-        "{}.{}.{}",
+    // HS256 signed with the public key (its JWK, its modulus, its PEM) as the
+    // HMAC secret: the classic key-confusion attack, refused on `alg`.
+    let signed = format!(
+        "{}.{}",
         URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","kid":"gchat-test-key"}"#),
-        URL_SAFE_NO_PAD.encode(claims.to_string()),
-        URL_SAFE_NO_PAD.encode([7u8; 32])
+        URL_SAFE_NO_PAD.encode(claims.to_string())
     );
-    assert_eq!(verify(&all(), &hs), "unsupported_algorithm");
+    let public = jwks().get("gchat-test-key").unwrap().modulus_bytes();
+    let cert = k.certificate_pem(now());
+    for secret in [k.jwk().to_string().into_bytes(), public, cert.into_bytes()] {
+        let mac = hmac_sha256(&secret, signed.as_bytes());
+        let hs = format!("{signed}.{}", URL_SAFE_NO_PAD.encode(mac));
+        assert_eq!(verify(&all(), &hs), "unsupported_algorithm");
+    }
 }
 
 #[wasm_bindgen_test(unsupported = test)]
@@ -302,11 +308,21 @@ fn tampering_breaks_the_signature() {
 
 #[wasm_bindgen_test(unsupported = test)]
 fn pkcs1_signature_with_the_wrong_digest_is_refused() {
-    // A valid PKCS#1 v1.5 signature whose DigestInfo says SHA-1 (or lies about
-    // the hash) must not pass as RS256: sign a message whose digest is
-    // arranged to differ, by signing the raw bytes of another message.
+    // Valid PKCS#1 v1.5 signatures of the very bytes, but over another digest
+    // (or without the DigestInfo): none may pass as RS256.
     let token = token_for(&Expectation::endpoint_url(URL));
     let (signed, _) = token.rsplit_once('.').unwrap();
+    for digest in [
+        TestDigest::Sha384,
+        TestDigest::Sha512,
+        TestDigest::Sha256Unprefixed,
+    ] {
+        let sig = key().sign_with_digest(digest, signed.as_bytes());
+        assert!(!sig.is_empty());
+        let forged = format!("{signed}.{}", URL_SAFE_NO_PAD.encode(sig));
+        assert_eq!(verify(&all(), &forged), "bad_signature", "{digest:?}");
+    }
+    // And a proper RS256 signature of different bytes.
     let wrong = key().sign(format!("{signed}x").as_bytes());
     assert_eq!(
         verify(
@@ -315,6 +331,27 @@ fn pkcs1_signature_with_the_wrong_digest_is_refused() {
         ),
         "bad_signature"
     );
+}
+
+/// HMAC-SHA256 (RFC 2104), for forging HS256 tokens.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut k = [0u8; 64];
+    if key.len() > 64 {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let pad = |b: u8| k.iter().map(|x| x ^ b).collect::<Vec<u8>>();
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .to_vec()
 }
 
 #[wasm_bindgen_test(unsupported = test)]

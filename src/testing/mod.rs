@@ -124,6 +124,28 @@ impl TestKey {
         )
     }
 
+    /// A PKCS#1 v1.5 signature of `message` hashed with another digest
+    /// (RS384, RS512, or SHA-1), for tests that a verifier refuses them as RS256.
+    pub fn sign_with_digest(&self, digest: TestDigest, message: &[u8]) -> Vec<u8> {
+        use rsa::Pkcs1v15Sign;
+        use sha2_010::Digest as _;
+        let (scheme, hashed) = match digest {
+            TestDigest::Sha384 => (
+                Pkcs1v15Sign::new::<sha2_010::Sha384>(),
+                sha2_010::Sha384::digest(message).to_vec(),
+            ),
+            TestDigest::Sha512 => (
+                Pkcs1v15Sign::new::<sha2_010::Sha512>(),
+                sha2_010::Sha512::digest(message).to_vec(),
+            ),
+            TestDigest::Sha256Unprefixed => (
+                Pkcs1v15Sign::new_unprefixed(),
+                sha2_010::Sha256::digest(message).to_vec(),
+            ),
+        };
+        self.key.sign(scheme, &hashed).unwrap_or_default()
+    }
+
     /// An RS256 (PKCS#1 v1.5, SHA-256) signature of `message`.
     pub fn sign(&self, message: &[u8]) -> Vec<u8> {
         SigningKey::<Sha256>::new(self.key.clone())
@@ -169,6 +191,18 @@ impl TestKey {
     pub fn x509_map(&self, now: Timestamp) -> Value {
         json!({ self.kid.clone(): self.certificate_pem(now) })
     }
+}
+
+/// Digests for [`TestKey::sign_with_digest`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TestDigest {
+    /// SHA-384 with its DigestInfo (RS384).
+    Sha384,
+    /// SHA-512 with its DigestInfo (RS512).
+    Sha512,
+    /// The SHA-256 hash without any DigestInfo prefix.
+    Sha256Unprefixed,
 }
 
 /// The claims Google puts in a token for `expectation`, issued at `now`,
