@@ -56,6 +56,7 @@
 pub mod auth;
 mod error;
 pub mod event;
+pub mod message;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod time;
