@@ -64,4 +64,4 @@ mod wire;
 
 pub use error::{ErrorCode, ErrorReport};
 pub use time::Timestamp;
-pub use wire::{Extra, Int, Int32, Int64, IntValue};
+pub use wire::{Extra, Float, Int, Int32, Int64, IntValue};

@@ -152,6 +152,82 @@ impl<T: IntValue> Visitor<'_> for IntVisitor<T> {
     }
 }
 
+/// A floating-point field (`google.type.Color` components, aspect ratios)
+/// that remembers whether it was written as an integer (`1` rather than
+/// `1.0`), so parsed payloads serialize back unchanged.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Float {
+    value: f64,
+    integer: bool,
+}
+
+impl Float {
+    /// A value (written with a fraction part).
+    pub fn new(value: f64) -> Self {
+        Self { value, integer: false }
+    }
+
+    /// The value.
+    pub fn get(self) -> f64 {
+        self.value
+    }
+}
+
+impl From<f64> for Float {
+    fn from(value: f64) -> Self {
+        Self::new(value)
+    }
+}
+
+impl PartialEq for Float {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl Serialize for Float {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[allow(clippy::cast_possible_truncation)] // only integral values read as integers
+        let as_int = self.value as i64;
+        if self.integer {
+            s.serialize_i64(as_int)
+        } else {
+            s.serialize_f64(self.value)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Float {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(FloatVisitor)
+    }
+}
+
+struct FloatVisitor;
+
+impl Visitor<'_> for FloatVisitor {
+    type Value = Float;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Float, E> {
+        #[allow(clippy::cast_precision_loss)] // JSON numbers in cards are small
+        Ok(Float { value: v as f64, integer: true })
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Float, E> {
+        i64::try_from(v)
+            .map_err(|_| E::custom("number out of range"))
+            .and_then(|v| self.visit_i64(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Float, E> {
+        Ok(Float::new(v))
+    }
+}
+
 /// Declares an enum whose wire values are strings and which keeps values it
 /// does not know (`Other`), so new platform values never break parsing.
 macro_rules! open_enum {

@@ -13,6 +13,10 @@ pub enum Shape {
     CardWithId,
     /// A bare `Card`: `header`, `sections`, ...
     Card,
+    /// A single widget: `{"buttonList": ...}`, `{"textInput": ...}`, ...
+    Widget,
+    /// A bare `actionResponse` object: `{"type": "DIALOG", "dialogAction": ...}`.
+    ActionResponse,
     /// None of these (not an object, or no telling key).
     Unknown,
 }
@@ -42,6 +46,22 @@ const CARD_KEYS: &[&str] = &[
     "displayStyle",
 ];
 
+/// The widget kinds (a widget has exactly one).
+pub const WIDGET_KINDS: &[&str] = &[
+    "textParagraph",
+    "image",
+    "decoratedText",
+    "buttonList",
+    "textInput",
+    "selectionInput",
+    "dateTimePicker",
+    "divider",
+    "grid",
+    "columns",
+    "chipList",
+    "carousel",
+];
+
 /// Tells which shape `value` has.
 pub fn shape(value: &Value) -> Shape {
     let Some(obj) = value.as_object() else {
@@ -53,6 +73,12 @@ pub fn shape(value: &Value) -> Shape {
         Shape::Message
     } else if CARD_KEYS.iter().any(|k| obj.contains_key(*k)) || obj.contains_key("name") {
         Shape::Card
+    } else if WIDGET_KINDS.iter().any(|k| obj.contains_key(*k)) {
+        Shape::Widget
+    } else if obj.contains_key("type")
+        && ["dialogAction", "url", "updatedWidget"].iter().any(|k| obj.contains_key(*k))
+    {
+        Shape::ActionResponse
     } else {
         Shape::Unknown
     }
