@@ -53,6 +53,7 @@
     clippy::indexing_slicing
 )]
 
+pub mod app;
 pub mod auth;
 mod error;
 pub mod event;

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod card_cmd;
 mod event_cmd;
 mod input;
 mod token_cmd;
@@ -23,6 +24,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Lint and preview messages and cards.
+    #[command(subcommand)]
+    Card(card_cmd::CardCommand),
     /// Read Chat interaction events.
     #[command(subcommand)]
     Event(event_cmd::EventCommand),
@@ -37,6 +41,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Card(cmd) => card_cmd::run(cmd),
         Command::Event(cmd) => event_cmd::run(cmd),
         Command::Token(cmd) => token_cmd::run(cmd),
         Command::Keys(cmd) => token_cmd::run_keys(cmd),

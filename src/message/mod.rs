@@ -8,4 +8,5 @@ pub mod render;
 mod shape;
 pub mod text;
 
+pub use build::DecoratedEnd;
 pub use shape::{Shape, WIDGET_KINDS, shape};
