@@ -127,7 +127,11 @@ impl<'a> CommandView<'a> {
             .or_else(|| slash?.command_id)
             .or_else(|| annotation?.command_id)
             .map(|id| id.get());
-        let name = annotation.and_then(|a| a.command_name.as_deref());
+        // The annotation names the command; failing that, the text starts with it.
+        let name = annotation.and_then(|a| a.command_name.as_deref()).or_else(|| {
+            let first = message?.text.as_deref()?.split_whitespace().next()?;
+            (first.len() > 1 && first.starts_with('/')).then_some(first)
+        });
         (command_type.is_some() || id.is_some()).then_some(Self {
             command_type,
             id,

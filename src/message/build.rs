@@ -42,8 +42,7 @@ impl Message {
     /// Adds a card with its id.
     #[must_use]
     pub fn card(mut self, card_id: impl Into<String>, card: Card) -> Self {
-        let entry = CardWithId { card_id: Some(card_id.into()), card: Some(card), ..CardWithId::default() };
-        self.cards_v2.get_or_insert_with(Vec::new).push(entry);
+        self.cards_v2.get_or_insert_with(Vec::new).push(CardWithId::new(card_id, card));
         self
     }
 
@@ -90,6 +89,13 @@ impl Message {
     pub fn action_response(mut self, response: ActionResponse) -> Self {
         self.action_response = Some(response);
         self
+    }
+}
+
+impl CardWithId {
+    /// A card with its id.
+    pub fn new(card_id: impl Into<String>, card: Card) -> Self {
+        Self { card_id: Some(card_id.into()), card: Some(card), ..Self::default() }
     }
 }
 
