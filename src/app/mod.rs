@@ -32,6 +32,7 @@
 //! assert_eq!(outcome.response.json()["text"], "hi");
 //! ```
 
+mod config;
 mod dedup;
 mod default_app;
 mod reply;
@@ -48,6 +49,7 @@ use crate::event::{self, Event, ParseError, ParseOptions};
 use crate::message::model::Message;
 use crate::time::Timestamp;
 
+pub use config::{ConfigApp, ConfigError};
 pub use dedup::{DedupKey, Deduper};
 pub use default_app::default_app;
 pub use reply::{Reply, ReplyAction, ReplyError};

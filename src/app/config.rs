@@ -1,0 +1,480 @@
+//! Apps in a config file: rules that match events and answer with templates.
+//!
+//! ```toml
+//! [app]
+//! name = "Ops bot"
+//! description = "Deploys and on-call help"
+//!
+//! [[rule]]
+//! description = "deploy a service"
+//! when = { command = "/deploy" }
+//! text = "Deploying *{{ args }}* for {{ user.displayName }}…"
+//!
+//! [[rule]]
+//! when = { kind = "message", text = "(?i)^status of build (?P<build>\\d+)" }
+//! card = '''{"header": {"title": "Build {{ match.build }}"},
+//!           "sections": [{"widgets": [{"textParagraph": {"text": {{ "Status: green" }}}}]}]}'''
+//! ```
+//!
+//! A rule matches on any of `kind` (the [`Kind`](crate::event::Kind) names,
+//! one or a list), `command` (`/name` or the id), `text` (a regular
+//! expression over the argument text; its groups are `match.1`,
+//! `match.name`), `function` (the card action's function) and `space_type`
+//! (`SPACE`, `GROUP_CHAT`, `DIRECT_MESSAGE`); the first rule that matches
+//! answers. It answers with one of:
+//!
+//! | key | reply |
+//! |---|---|
+//! | `text` | a text message (values inserted are Chat-escaped; mark trusted markup with `\|safe`) |
+//! | `message` | a message, as a JSON template |
+//! | `card` | a message with this card, as a JSON template |
+//! | `update` | replace the clicked app message (JSON message template) |
+//! | `dialog` | open a dialog with this card body (JSON template) |
+//! | `close_dialog` | close the dialog with this notification text |
+//! | `dialog_error` | keep the dialog open with this error text |
+//! | `none = true` | no reply |
+//!
+//! In JSON templates every inserted value is JSON-encoded (`{{ args }}`
+//! becomes `"…"` with quotes), so no input can break the JSON. Templates see
+//! `event` (the event as sent), `view` (the normalized view), `args`,
+//! `text`, `user`, `space`, `command`, `action` (`function`, `parameters`),
+//! `form` (input name → first value) and `match`.
+//!
+//! `/help` and the onboarding message on ADDED_TO_SPACE are generated from
+//! the rules' descriptions unless `[app] help` / `[app] onboarding`
+//! templates override them. Template syntax errors are reported with the file
+//! and line when the config is loaded, never at request time.
+
+use std::collections::BTreeMap;
+
+use minijinja::value::Serde;
+use minijinja::{AutoEscape, Environment};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::event::{Event, Kind};
+use crate::message::model::{Card, Message};
+use crate::message::text;
+
+use super::{App, AppError, Context, Reply};
+
+/// A config-file app.
+#[derive(Debug)]
+pub struct ConfigApp {
+    name: String,
+    description: Option<String>,
+    rules: Vec<Rule>,
+    env: Environment<'static>,
+    help: String,
+    onboarding: String,
+}
+
+/// Why a config file was refused, with where.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+#[non_exhaustive]
+pub struct ConfigError {
+    /// The file name given to the loader.
+    pub file: String,
+    /// The 1-based line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl crate::ErrorCode for ConfigError {
+    fn code(&self) -> &'static str {
+        "invalid_config"
+    }
+}
+
+/// The file, generic over how templates are read: with their position
+/// (TOML) or without (JSON).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File<T> {
+    #[serde(default = "AppSection::default")]
+    app: AppSection<T>,
+    #[serde(default = "Vec::new", rename = "rule")]
+    rules: Vec<RuleSpec<T>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppSection<T> {
+    name: Option<String>,
+    description: Option<String>,
+    help: Option<T>,
+    onboarding: Option<T>,
+}
+
+impl<T> AppSection<T> {
+    fn default() -> Self {
+        Self { name: None, description: None, help: None, onboarding: None }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSpec<T> {
+    #[serde(default)]
+    when: When,
+    description: Option<String>,
+    text: Option<T>,
+    message: Option<T>,
+    card: Option<T>,
+    update: Option<T>,
+    dialog: Option<T>,
+    close_dialog: Option<T>,
+    dialog_error: Option<T>,
+    #[serde(default)]
+    none: bool,
+}
+
+/// A template's text and the line it starts on.
+trait TemplateText {
+    fn text(&self) -> &str;
+    fn line(&self, source: &str) -> usize;
+}
+
+impl TemplateText for toml::Spanned<String> {
+    fn text(&self) -> &str {
+        self.get_ref()
+    }
+    fn line(&self, source: &str) -> usize {
+        let start = self.span().start;
+        // A newline right after `"""` or `'''` is not part of the string.
+        let rest = source.get(start..).unwrap_or_default();
+        let trimmed = ["\"\"\"\n", "\"\"\"\r\n", "'''\n", "'''\r\n"].iter().any(|p| rest.starts_with(p));
+        line_of(source, start) + usize::from(trimmed)
+    }
+}
+
+impl TemplateText for String {
+    fn text(&self) -> &str {
+        self
+    }
+    fn line(&self, _: &str) -> usize {
+        1
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct When {
+    kind: Option<OneOrMany>,
+    command: Option<String>,
+    text: Option<String>,
+    function: Option<String>,
+    space_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug)]
+struct Rule {
+    kinds: Vec<Kind>,
+    command: Option<String>,
+    text: Option<regex_lite::Regex>,
+    function: Option<String>,
+    space_type: Option<String>,
+    description: Option<String>,
+    answer: Answer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AnswerKind {
+    Text,
+    Message,
+    Card,
+    Update,
+    Dialog,
+    CloseDialog,
+    DialogError,
+}
+
+#[derive(Debug)]
+enum Answer {
+    None,
+    Template(AnswerKind, String),
+}
+
+const KINDS: &[Kind] = &[
+    Kind::Message,
+    Kind::SlashCommand,
+    Kind::AppCommand,
+    Kind::Added,
+    Kind::Removed,
+    Kind::CardClicked,
+    Kind::DialogRequest,
+    Kind::DialogSubmit,
+    Kind::DialogCancel,
+    Kind::WidgetUpdated,
+    Kind::Autocomplete,
+    Kind::AppHome,
+    Kind::SubmitForm,
+    Kind::LinkPreview,
+    Kind::SpaceEvent,
+    Kind::Unknown,
+];
+
+impl ConfigApp {
+    /// Loads a TOML config. `file` names it in errors.
+    pub fn from_toml(source: &str, file: &str) -> Result<Self, ConfigError> {
+        let parsed: File<toml::Spanned<String>> = toml::from_str(source).map_err(|e| {
+            let line = e.span().map_or(1, |s| line_of(source, s.start));
+            ConfigError { file: file.into(), line, message: e.message().to_owned() }
+        })?;
+        Self::build(parsed, source, file)
+    }
+
+    /// Loads a JSON config (the same structure). `file` names it in errors.
+    pub fn from_json(source: &str, file: &str) -> Result<Self, ConfigError> {
+        let parsed: File<String> = serde_json::from_str(source)
+            .map_err(|e| ConfigError { file: file.into(), line: e.line(), message: e.to_string() })?;
+        // JSON strings hold a template on one line: its errors are reported at line 1 of the template.
+        Self::build(parsed, source, file)
+    }
+
+    /// Loads a config, TOML or JSON by the file name's extension.
+    pub fn load(source: &str, file: &str) -> Result<Self, ConfigError> {
+        if file.ends_with(".json") { Self::from_json(source, file) } else { Self::from_toml(source, file) }
+    }
+
+    /// The app's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn build<T: TemplateText>(parsed: File<T>, source: &str, file: &str) -> Result<Self, ConfigError> {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|name| if name.starts_with("json:") { AutoEscape::Json } else { AutoEscape::None });
+        env.set_formatter(|out, state, value| {
+            if state.name().starts_with("json:") || value.is_safe() || value.is_none() || value.is_undefined() {
+                return minijinja::escape_formatter(out, state, value);
+            }
+            out.write_str(&text::escape(&value.to_string())).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+        });
+        let mut add = |name: String, spanned: &T| -> Result<String, ConfigError> {
+            let template = spanned.text().to_owned();
+            let base = spanned.line(source);
+            env.add_template_owned(name.clone(), template).map_err(|e| ConfigError {
+                file: file.into(),
+                line: base + e.line().unwrap_or(1).saturating_sub(1),
+                message: format!("template error: {}", e.detail().unwrap_or(&e.to_string())),
+            })?;
+            Ok(name)
+        };
+        let mut rules = Vec::with_capacity(parsed.rules.len());
+        for (i, spec) in parsed.rules.into_iter().enumerate() {
+            let answers = [
+                (AnswerKind::Text, &spec.text),
+                (AnswerKind::Message, &spec.message),
+                (AnswerKind::Card, &spec.card),
+                (AnswerKind::Update, &spec.update),
+                (AnswerKind::Dialog, &spec.dialog),
+                (AnswerKind::CloseDialog, &spec.close_dialog),
+                (AnswerKind::DialogError, &spec.dialog_error),
+            ];
+            let given: Vec<_> = answers.iter().filter_map(|(k, t)| t.as_ref().map(|t| (*k, t))).collect();
+            let err = |message: String| ConfigError { file: file.into(), line: 1, message };
+            let answer = match (given.as_slice(), spec.none) {
+                ([], true) => Answer::None,
+                ([(kind, template)], false) => {
+                    let json = !matches!(kind, AnswerKind::Text | AnswerKind::CloseDialog | AnswerKind::DialogError);
+                    let name = format!("{}rule{}", if json { "json:" } else { "text:" }, i + 1);
+                    Answer::Template(*kind, add(name, template)?)
+                }
+                _ => return Err(err(format!("rule {}: give exactly one of text, message, card, update, dialog, close_dialog, dialog_error or none = true", i + 1))),
+            };
+            let kinds = match spec.when.kind {
+                None => Vec::new(),
+                Some(OneOrMany::One(k)) => vec![parse_kind(&k).ok_or_else(|| err(format!("rule {}: unknown kind `{k}`", i + 1)))?],
+                Some(OneOrMany::Many(ks)) => ks
+                    .iter()
+                    .map(|k| parse_kind(k).ok_or_else(|| err(format!("rule {}: unknown kind `{k}`", i + 1))))
+                    .collect::<Result<_, _>>()?,
+            };
+            let text = spec
+                .when
+                .text
+                .map(|t| regex_lite::Regex::new(&t).map_err(|e| err(format!("rule {}: bad text pattern: {e}", i + 1))))
+                .transpose()?;
+            rules.push(Rule {
+                kinds,
+                command: spec.when.command,
+                text,
+                function: spec.when.function,
+                space_type: spec.when.space_type,
+                description: spec.description,
+                answer,
+            });
+        }
+        let help = match &parsed.app.help {
+            Some(t) => add("text:help".into(), t)?,
+            None => String::new(),
+        };
+        let onboarding = match &parsed.app.onboarding {
+            Some(t) => add("text:onboarding".into(), t)?,
+            None => String::new(),
+        };
+        Ok(Self {
+            name: parsed.app.name.unwrap_or_else(|| "gchat app".into()),
+            description: parsed.app.description,
+            rules,
+            env,
+            help,
+            onboarding,
+        })
+    }
+
+    fn generated_help(&self) -> String {
+        let mut lines = vec![text::bold(&self.name)];
+        if let Some(d) = &self.description {
+            lines.push(text::escape(d));
+        }
+        for rule in &self.rules {
+            let Some(d) = &rule.description else { continue };
+            let trigger = rule.command.clone().or_else(|| rule.text.as_ref().map(|t| format!("message matching {}", t.as_str())));
+            match trigger {
+                Some(t) => lines.push(format!("• {} — {}", text::code(&t), text::escape(d))),
+                None => lines.push(format!("• {}", text::escape(d))),
+            }
+        }
+        lines.push(format!("• {} — this help", text::code("/help")));
+        lines.join("\n")
+    }
+
+    fn matches(rule: &Rule, event: &Event, args: &str) -> Option<BTreeMap<String, String>> {
+        let kind = event.kind();
+        if !rule.kinds.is_empty() && !rule.kinds.contains(&kind) {
+            return None;
+        }
+        if let Some(cmd) = &rule.command {
+            let c = event.command()?;
+            let hit = c.name == Some(cmd.as_str()) || c.id.is_some_and(|id| id.to_string() == *cmd);
+            if !hit {
+                return None;
+            }
+        }
+        if let Some(f) = &rule.function {
+            if event.action().and_then(|a| a.function) != Some(f.as_str()) {
+                return None;
+            }
+        }
+        if let Some(st) = &rule.space_type {
+            let space = event.space()?;
+            let t = space.space_type.as_ref().map(|t| t.as_str()).unwrap_or_default();
+            let dm = space.is_direct_message() && (st == "DIRECT_MESSAGE" || st == "DM");
+            if t != st && !dm {
+                return None;
+            }
+        }
+        let mut captures = BTreeMap::new();
+        if let Some(re) = &rule.text {
+            let caps = re.captures(args)?;
+            for (i, name) in re.capture_names().enumerate() {
+                if let Some(m) = caps.get(i) {
+                    captures.insert(i.to_string(), m.as_str().to_owned());
+                    if let Some(name) = name {
+                        captures.insert(name.to_owned(), m.as_str().to_owned());
+                    }
+                }
+            }
+        }
+        Some(captures)
+    }
+
+    fn render(&self, name: &str, cx: &minijinja::Value) -> Result<String, AppError> {
+        let t = self.env.get_template(name).map_err(|e| template_error(name, &e))?;
+        t.render(cx.clone()).map_err(|e| template_error(name, &e))
+    }
+}
+
+fn template_error(name: &str, e: &minijinja::Error) -> AppError {
+    AppError::Template { name: name.to_owned(), detail: e.to_string() }
+}
+
+fn parse_kind(s: &str) -> Option<Kind> {
+    KINDS.iter().copied().find(|k| k.as_str() == s)
+}
+
+fn line_of(source: &str, offset: usize) -> usize {
+    source.get(..offset).map_or(1, |s| s.bytes().filter(|b| *b == b'\n').count() + 1)
+}
+
+fn context(event: &Event, args: &str, captures: &BTreeMap<String, String>) -> minijinja::Value {
+    let view = serde_json::to_value(event.view()).unwrap_or(Value::Null);
+    let form: BTreeMap<&str, &str> = event
+        .form_inputs()
+        .filter_map(|(name, _)| Some((name, event.form_string(name)?)))
+        .collect();
+    let action = event.action().map(|a| {
+        json!({"function": a.function, "parameters": a.parameters.iter().map(|(k, v)| (k.to_string(), Value::from(*v))).collect::<serde_json::Map<_, _>>()})
+    });
+    minijinja::Value::from(Serde(json!({
+        "event": event,
+        "view": view,
+        "args": args,
+        "text": event.text(),
+        "user": event.user(),
+        "space": event.space(),
+        "command": view.get("command"),
+        "action": action,
+        "form": form,
+        "match": captures,
+    })))
+}
+
+impl App for ConfigApp {
+    fn handle(&self, event: &Event, _cx: &Context) -> Result<Reply, AppError> {
+        let args = event.argument_text().map(|t| t.into_owned()).unwrap_or_default();
+        for rule in &self.rules {
+            let Some(captures) = Self::matches(rule, event, &args) else { continue };
+            let Answer::Template(kind, name) = &rule.answer else {
+                return Ok(Reply::none());
+            };
+            let rendered = self.render(name, &context(event, &args, &captures))?;
+            return answer(*kind, name, &rendered);
+        }
+        // Generated answers, unless a rule took the event.
+        let cx = context(event, &args, &BTreeMap::new());
+        let generated = |template: &str, fallback: String| {
+            if template.is_empty() { Ok(fallback) } else { self.render(template, &cx) }
+        };
+        match event.kind() {
+            Kind::Added => Ok(Reply::text(generated(&self.onboarding, format!("Hello! {}", self.generated_help()))?)),
+            Kind::SlashCommand if event.command().and_then(|c| c.name) == Some("/help") => {
+                Ok(Reply::text(generated(&self.help, self.generated_help())?))
+            }
+            _ => Ok(Reply::none()),
+        }
+    }
+}
+
+fn answer(kind: AnswerKind, name: &str, rendered: &str) -> Result<Reply, AppError> {
+    let json = || -> Result<Value, AppError> {
+        serde_json::from_str(rendered)
+            .map_err(|e| AppError::Template { name: name.into(), detail: format!("did not render JSON: {e}") })
+    };
+    let typed = |v: Value| -> Result<Message, AppError> {
+        serde_json::from_value(v).map_err(|e| AppError::Template { name: name.into(), detail: e.to_string() })
+    };
+    let card = |v: Value| -> Result<Card, AppError> {
+        serde_json::from_value(v).map_err(|e| AppError::Template { name: name.into(), detail: e.to_string() })
+    };
+    Ok(match kind {
+        AnswerKind::Text => Reply::text(rendered.trim()),
+        AnswerKind::Message => Reply::message(typed(json()?)?),
+        AnswerKind::Card => Reply::message(Message::new().card("card", card(json()?)?)),
+        AnswerKind::Update => Reply::update_message(typed(json()?)?),
+        AnswerKind::Dialog => Reply::open_dialog(card(json()?)?),
+        AnswerKind::CloseDialog => Reply::close_dialog(Some(rendered.trim().to_owned()).filter(|t| !t.is_empty())),
+        AnswerKind::DialogError => Reply::dialog_error(rendered.trim()),
+    })
+}
