@@ -21,9 +21,9 @@ setup:
 	    || $(CARGO) install wasm-bindgen-cli --version '$(WASM_BINDGEN_VERSION)'; \
 	fi
 
-## run: the main job on the embedded default (for now: parse the bundled sample event).
+## run: the main job on the embedded default: serve the default app in dev mode (prints a signed curl command).
 run: setup
-	$(CARGO) run --locked -q -p gchat-host -- event parse --sample
+	$(CARGO) run --locked -q -p gchat-host -- serve --dev
 
 ## test: everything CI checks.
 test: setup fmt-check clippy test-native test-wasm wasm-imports doc

@@ -18,6 +18,7 @@ mod native {
 
     use criterion::{Criterion, criterion_group};
     use gchat::Timestamp;
+    use gchat::app::{Engine, Request, default_app};
     use gchat::auth::{Expectation, KeySet, Verifier, VerifyMemo};
     use gchat::testing::{TestKey, claims_for};
 
@@ -42,6 +43,17 @@ mod native {
                     .verify_memo(&mut memo, black_box(&header), &keys, now)
                     .unwrap()
             });
+        });
+        let engine = Engine::new(default_app(), verifier.clone());
+        let command = include_bytes!("../tests/fixtures/events/classic-slash_command.json");
+        let request = Request::post(command).header("authorization", &header);
+        assert_eq!(engine.handle(&request, now, &keys).response.status, 200);
+        c.bench_function("engine_handle_signed_slash_command", |b| {
+            b.iter(|| engine.handle(black_box(&request), now, &keys));
+        });
+        let insecure = Engine::new(default_app(), Verifier::insecure_skip_verification());
+        c.bench_function("engine_handle_unverified", |b| {
+            b.iter(|| insecure.handle(black_box(&request), now, &keys));
         });
         c.bench_function("event_parse_message", |b| {
             b.iter(|| gchat::event::parse(black_box(EVENT)).unwrap());

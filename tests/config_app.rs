@@ -12,11 +12,18 @@ use wasm_bindgen_test::wasm_bindgen_test;
 const OPS: &str = include_str!("../examples/apps/ops.toml");
 
 fn engine(source: &str) -> Engine {
-    Engine::new(ConfigApp::from_toml(source, "ops.toml").unwrap(), Verifier::insecure_skip_verification())
+    Engine::new(
+        ConfigApp::from_toml(source, "ops.toml").unwrap(),
+        Verifier::insecure_skip_verification(),
+    )
 }
 
 fn run(engine: &Engine, body: &str) -> Value {
-    let out = engine.handle(&Request::post(body.as_bytes()), Timestamp::from_secs(1_800_000_000), &KeySet::new());
+    let out = engine.handle(
+        &Request::post(body.as_bytes()),
+        Timestamp::from_secs(1_800_000_000),
+        &KeySet::new(),
+    );
     assert_eq!(out.log.error, None, "{:?}", out.log);
     out.response.json()
 }
@@ -36,11 +43,21 @@ fn command(name: &str, args: &str) -> String {
 #[wasm_bindgen_test(unsupported = test)]
 fn rules_match_and_templates_render() {
     let e = engine(OPS);
-    assert_eq!(run(&e, &command("/echo", "*hi*"))["text"], "*\u{200B}hi*\u{200B}", "text values are Chat-escaped");
+    assert_eq!(
+        run(&e, &command("/echo", "*hi*"))["text"],
+        "*\u{200B}hi*\u{200B}",
+        "text values are Chat-escaped"
+    );
     let card = run(&e, &command("/deploy", "api \"v2\""));
     let card = &card["cardsV2"][0]["card"];
-    assert_eq!(card["header"]["subtitle"], "api \"v2\"", "JSON values are JSON-encoded");
-    assert_eq!(card["sections"][0]["widgets"][0]["decoratedText"]["text"], "Ada <b>");
+    assert_eq!(
+        card["header"]["subtitle"], "api \"v2\"",
+        "JSON values are JSON-encoded"
+    );
+    assert_eq!(
+        card["sections"][0]["widgets"][0]["decoratedText"]["text"],
+        "Ada <b>"
+    );
     let status = run(&e, &command("/status", "status of build 1729"));
     assert_eq!(status["text"], "Build 1729 is green.");
 }
@@ -52,11 +69,17 @@ fn card_actions_dialogs_and_space_types() {
         "message": {"name": "spaces/S/messages/M", "sender": {"type": "BOT"}},
         "action": {"actionMethodName": "rollback", "parameters": [{"key": "service", "value": "api"}]}});
     let out = run(&e, &click.to_string());
-    assert_eq!((out["actionResponse"]["type"].as_str(), out["text"].as_str()), (Some("UPDATE_MESSAGE"), Some("Rolled back api.")));
+    assert_eq!(
+        (out["actionResponse"]["type"].as_str(), out["text"].as_str()),
+        (Some("UPDATE_MESSAGE"), Some("Rolled back api."))
+    );
     let submit = json!({"type": "CARD_CLICKED", "isDialogEvent": true, "dialogEventType": "SUBMIT_DIALOG",
         "common": {"invokedFunction": "submitContact", "formInputs": {"name": {"stringInputs": {"value": ["Grace"]}}}}});
     let out = run(&e, &submit.to_string());
-    assert_eq!(out["actionResponse"]["dialogAction"]["actionStatus"]["userFacingMessage"], "Thanks Grace, we'll be in touch.");
+    assert_eq!(
+        out["actionResponse"]["dialogAction"]["actionStatus"]["userFacingMessage"],
+        "Thanks Grace, we'll be in touch."
+    );
     let dm = json!({"type": "MESSAGE", "space": {"name": "spaces/D", "spaceType": "DIRECT_MESSAGE"},
         "user": {"displayName": "Grace"}, "message": {"text": "hello"}});
     assert_eq!(run(&e, &dm.to_string())["text"], "Hi Grace! Try /help.");
@@ -67,20 +90,47 @@ fn card_actions_dialogs_and_space_types() {
 #[wasm_bindgen_test(unsupported = test)]
 fn help_and_onboarding_are_generated() {
     let e = engine(OPS);
-    let help = run(&e, &command("/help", ""))["text"].as_str().unwrap().to_owned();
-    for part in ["Ops bot", "/deploy", "deploy a service", "/echo", "status of build"] {
+    let help = run(&e, &command("/help", ""))["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for part in [
+        "Ops bot",
+        "/deploy",
+        "deploy a service",
+        "/echo",
+        "status of build",
+    ] {
         assert!(help.contains(part), "{part} missing from {help}");
     }
     let added = json!({"type": "ADDED_TO_SPACE", "space": {"name": "spaces/S"}, "user": {"name": "users/1"}});
-    assert!(run(&e, &added.to_string())["text"].as_str().unwrap().starts_with("Hello!"));
-    let custom = engine("[app]\nhelp = \"Ask {{ user.displayName }}\"\nonboarding = \"Welcome to {{ space.name }}\"\n");
-    assert_eq!(run(&custom, &command("/help", ""))["text"], "Ask Ada <\u{200B}b>\u{200B}", "values are Chat-escaped");
-    assert_eq!(run(&custom, &added.to_string())["text"], "Welcome to spaces/S");
+    assert!(
+        run(&e, &added.to_string())["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Hello!")
+    );
+    let custom = engine(
+        "[app]\nhelp = \"Ask {{ user.displayName }}\"\nonboarding = \"Welcome to {{ space.name }}\"\n",
+    );
+    assert_eq!(
+        run(&custom, &command("/help", ""))["text"],
+        "Ask Ada <\u{200B}b>\u{200B}",
+        "values are Chat-escaped"
+    );
+    assert_eq!(
+        run(&custom, &added.to_string())["text"],
+        "Welcome to spaces/S"
+    );
 }
 
 #[wasm_bindgen_test(unsupported = test)]
 fn json_configs_work_too() {
-    let app = ConfigApp::from_json(r#"{"rule": [{"when": {"command": "/echo"}, "text": "{{ args }}!"}]}"#, "app.json").unwrap();
+    let app = ConfigApp::from_json(
+        r#"{"rule": [{"when": {"command": "/echo"}, "text": "{{ args }}!"}]}"#,
+        "app.json",
+    )
+    .unwrap();
     let e = Engine::new(app, Verifier::insecure_skip_verification());
     assert_eq!(run(&e, &command("/echo", "yo"))["text"], "yo!");
 }
@@ -88,9 +138,14 @@ fn json_configs_work_too() {
 #[wasm_bindgen_test(unsupported = test)]
 fn errors_are_reported_at_load_with_file_and_line() {
     let err = |src: &str| ConfigApp::from_toml(src, "bad.toml").unwrap_err();
-    let e = err("[app]\nname = \"x\"\n\n[[rule]]\nwhen = { command = \"/a\" }\ntext = \"\"\"\nline one\n{{ broken \n\"\"\"\n");
+    let e = err(
+        "[app]\nname = \"x\"\n\n[[rule]]\nwhen = { command = \"/a\" }\ntext = \"\"\"\nline one\n{{ broken \n\"\"\"\n",
+    );
     assert_eq!((e.file.as_str(), e.line), ("bad.toml", 8), "{e}");
-    assert!(e.to_string().starts_with("bad.toml:8: template error"), "{e}");
+    assert!(
+        e.to_string().starts_with("bad.toml:8: template error"),
+        "{e}"
+    );
     let e = err("[[rule]]\nwhen = { kind = \"mesage\" }\ntext = \"x\"\n");
     assert!(e.message.contains("unknown kind `mesage`"), "{e}");
     let e = err("[[rule]]\ntext = \"x\"\ncard = \"{}\"\n");
@@ -105,7 +160,11 @@ fn errors_are_reported_at_load_with_file_and_line() {
 #[wasm_bindgen_test(unsupported = test)]
 fn runtime_template_failures_send_nothing_and_are_logged() {
     let e = engine("[[rule]]\nwhen = { command = \"/x\" }\ncard = \"not json {{ args }}\"\n");
-    let out = e.handle(&Request::post(command("/x", "a").as_bytes()), Timestamp::from_secs(0), &KeySet::new());
+    let out = e.handle(
+        &Request::post(command("/x", "a").as_bytes()),
+        Timestamp::from_secs(0),
+        &KeySet::new(),
+    );
     assert_eq!(out.response.json(), json!({}));
     assert_eq!(out.log.error, Some("template_error"));
 }
@@ -115,8 +174,17 @@ fn runtime_template_failures_send_nothing_and_are_logged() {
 fn config_app_golden() {
     let e = engine(OPS);
     for (name, body) in common::own("events") {
-        let out = e.handle(&Request::post(body.as_bytes()), Timestamp::from_secs(1_800_000_000), &KeySet::new());
-        let snap = json!({"status": out.response.status, "body": out.response.json(), "log": out.log});
-        assert_snapshot_json!("config_app", format!("ops-{}", name.trim_end_matches(".json")), snap);
+        let out = e.handle(
+            &Request::post(body.as_bytes()),
+            Timestamp::from_secs(1_800_000_000),
+            &KeySet::new(),
+        );
+        let snap =
+            json!({"status": out.response.status, "body": out.response.json(), "log": out.log});
+        assert_snapshot_json!(
+            "config_app",
+            format!("ops-{}", name.trim_end_matches(".json")),
+            snap
+        );
     }
 }

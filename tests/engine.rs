@@ -18,7 +18,11 @@ fn now() -> Timestamp {
 }
 
 fn own(name: &str) -> &'static str {
-    common::own("events").into_iter().find(|(n, _)| *n == name).map(|(_, b)| b).unwrap()
+    common::own("events")
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, b)| b)
+        .unwrap()
 }
 
 fn insecure(app: Router) -> Engine {
@@ -38,28 +42,58 @@ fn signed_requests_pass_and_others_get_401() {
     let engine = Engine::new(default_app(), Verifier::new([expectation.clone()]));
     let header = format!("Bearer {}", key.mint(&claims_for(&expectation, now())));
     let body = own("classic-slash_command.json").as_bytes();
-    let ok = engine.handle(&Request::post(body).header("Authorization", &header), now(), &keys);
+    let ok = engine.handle(
+        &Request::post(body).header("Authorization", &header),
+        now(),
+        &keys,
+    );
     assert_eq!(ok.response.status, 200);
     assert_eq!(ok.response.json()["text"], "hello world");
     assert_eq!(ok.log.kind, Some("slash_command"));
 
-    let bad = engine.handle(&Request::post(body).header("authorization", "Bearer x.y.z"), now(), &keys);
+    let bad = engine.handle(
+        &Request::post(body).header("authorization", "Bearer x.y.z"),
+        now(),
+        &keys,
+    );
     assert_eq!(bad.response.status, 401);
     assert_eq!(bad.log.error, Some("malformed"));
-    assert!(!String::from_utf8_lossy(&bad.response.body).contains("malformed"), "the reason stays in the log");
+    assert!(
+        !String::from_utf8_lossy(&bad.response.body).contains("malformed"),
+        "the reason stays in the log"
+    );
     let none = engine.handle(&Request::post(body), now(), &keys);
     assert_eq!(none.response.status, 401);
     // No keys: 401 and a key request.
-    let nokeys = engine.handle(&Request::post(body).header("Authorization", &header), now(), &KeySet::new());
-    assert_eq!((nokeys.response.status, nokeys.key_requests.len()), (401, 1));
+    let nokeys = engine.handle(
+        &Request::post(body).header("Authorization", &header),
+        now(),
+        &KeySet::new(),
+    );
+    assert_eq!(
+        (nokeys.response.status, nokeys.key_requests.len()),
+        (401, 1)
+    );
 }
 
 #[wasm_bindgen_test(unsupported = test)]
 fn statuses_for_bad_requests() {
     let engine = insecure(default_app()).with_max_body(64);
-    let get = engine.handle(&Request { method: "GET", headers: vec![], body: b"" }, now(), &KeySet::new());
+    let get = engine.handle(
+        &Request {
+            method: "GET",
+            headers: vec![],
+            body: b"",
+        },
+        now(),
+        &KeySet::new(),
+    );
     assert_eq!(get.response.status, 405);
-    assert!(get.response.headers.contains(&("allow".into(), "POST".into())));
+    assert!(
+        get.response
+            .headers
+            .contains(&("allow".into(), "POST".into()))
+    );
     assert_eq!(answer(&engine, &"x".repeat(65)).0, 413);
     let (status, body) = answer(&engine, "{}");
     assert_eq!(status, 400);
@@ -76,15 +110,24 @@ fn default_app_answers_each_kind() {
         let text = if format == "classic" {
             body["text"].clone()
         } else {
-            body["hostAppDataAction"]["chatDataAction"]["createMessageAction"]["message"]["text"].clone()
+            body["hostAppDataAction"]["chatDataAction"]["createMessageAction"]["message"]["text"]
+                .clone()
         };
         assert!(text.as_str().unwrap().contains("/help"), "{format}: {body}");
-        assert_eq!(answer(&engine, own(&format!("{format}-removed.json"))).1, json!({}));
+        assert_eq!(
+            answer(&engine, own(&format!("{format}-removed.json"))).1,
+            json!({})
+        );
     }
 }
 
 fn poll_click(counts: &str, choice: &str) -> String {
-    let params = [("question", "Lunch?"), ("options", "Tacos\u{1f}Ramen"), ("counts", counts), ("choice", choice)];
+    let params = [
+        ("question", "Lunch?"),
+        ("options", "Tacos\u{1f}Ramen"),
+        ("counts", counts),
+        ("choice", choice),
+    ];
     json!({
         "type": "CARD_CLICKED",
         "eventTime": "2026-11-20T10:00:00Z",
@@ -106,7 +149,13 @@ fn poll_votes_update_the_message() {
     let ramen = &card["sections"][0]["widgets"][1]["decoratedText"];
     assert_eq!(ramen["bottomLabel"], "3 votes");
     let params = &ramen["button"]["onClick"]["action"]["parameters"];
-    assert!(params.as_array().unwrap().iter().any(|p| p["key"] == "counts" && p["value"] == "0,3"));
+    assert!(
+        params
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["key"] == "counts" && p["value"] == "0,3")
+    );
 }
 
 #[wasm_bindgen_test(unsupported = test)]
@@ -122,18 +171,43 @@ fn contact_dialog_reports_errors_and_closes() {
     };
     let s = |v: &str| json!({"stringInputs": {"value": [v]}});
     let err = submit(json!({"name": s("Grace"), "email": s("nope")}));
-    assert_eq!(err["actionResponse"]["dialogAction"]["actionStatus"]["statusCode"], "INVALID_ARGUMENT");
-    let msg = err["actionResponse"]["dialogAction"]["actionStatus"]["userFacingMessage"].as_str().unwrap();
-    assert!(msg.contains("e-mail") && msg.contains("message is empty"), "{msg}");
-    let ok = submit(json!({"name": s("Grace"), "email": s("grace@example.com"), "message": s("Hi")}));
-    assert_eq!(ok["actionResponse"]["dialogAction"]["actionStatus"]["statusCode"], "OK");
+    assert_eq!(
+        err["actionResponse"]["dialogAction"]["actionStatus"]["statusCode"],
+        "INVALID_ARGUMENT"
+    );
+    let msg = err["actionResponse"]["dialogAction"]["actionStatus"]["userFacingMessage"]
+        .as_str()
+        .unwrap();
+    assert!(
+        msg.contains("e-mail") && msg.contains("message is empty"),
+        "{msg}"
+    );
+    let ok =
+        submit(json!({"name": s("Grace"), "email": s("grace@example.com"), "message": s("Hi")}));
+    assert_eq!(
+        ok["actionResponse"]["dialogAction"]["actionStatus"]["statusCode"],
+        "OK"
+    );
 }
 
 fn refused(reply: Reply, fixture: &str) -> String {
     let engine = insecure(Router::new().on_fallback(move |_, _| Ok(reply.clone())));
-    let out = engine.handle(&Request::post(own(fixture).as_bytes()), now(), &KeySet::new());
-    assert_eq!(out.response.json(), json!({}), "a refused reply sends nothing");
-    assert_eq!(out.log.error, Some("illegal_reply"), "{fixture}: {:?}", out.log);
+    let out = engine.handle(
+        &Request::post(own(fixture).as_bytes()),
+        now(),
+        &KeySet::new(),
+    );
+    assert_eq!(
+        out.response.json(),
+        json!({}),
+        "a refused reply sends nothing"
+    );
+    assert_eq!(
+        out.log.error,
+        Some("illegal_reply"),
+        "{fixture}: {:?}",
+        out.log
+    );
     out.log.detail.unwrap()
 }
 
@@ -141,33 +215,71 @@ fn refused(reply: Reply, fixture: &str) -> String {
 fn illegal_replies_are_refused() {
     let card = || Card::titled("x").section(Section::new().widget(Widget::text("y")));
     assert!(refused(Reply::text("bye"), "classic-removed.json").contains("no longer in the space"));
-    assert!(refused(Reply::update_message(Message::text("x")), "classic-message.json").contains("app's own"));
+    assert!(
+        refused(
+            Reply::update_message(Message::text("x")),
+            "classic-message.json"
+        )
+        .contains("app's own")
+    );
     // The classic card_clicked fixture's message is the app's; make one from a person.
     let human_click = {
         let mut e: Value = serde_json::from_str(own("classic-card_clicked.json")).unwrap();
         e["message"]["sender"]["type"] = json!("HUMAN");
         e.to_string()
     };
-    let engine = insecure(Router::new().on_fallback(|_, _| Ok(Reply::update_message(Message::text("x")))));
-    let out = engine.handle(&Request::post(human_click.as_bytes()), now(), &KeySet::new());
+    let engine =
+        insecure(Router::new().on_fallback(|_, _| Ok(Reply::update_message(Message::text("x")))));
+    let out = engine.handle(
+        &Request::post(human_click.as_bytes()),
+        now(),
+        &KeySet::new(),
+    );
     assert!(out.log.detail.unwrap().contains("person's"));
     assert!(refused(Reply::open_dialog(card()), "classic-message.json").contains("dialog"));
-    assert!(refused(Reply::close_dialog(None), "classic-card_clicked.json").contains("no open dialog"));
+    assert!(
+        refused(Reply::close_dialog(None), "classic-card_clicked.json").contains("no open dialog")
+    );
     assert!(refused(Reply::dialog_error("x"), "addon-message.json").contains("no open dialog"));
     let cards = vec![CardWithId::new("c", card())];
-    assert!(refused(Reply::update_user_message_cards(cards), "classic-message.json").contains("link previews"));
-    assert!(refused(Reply::suggestions("w", vec![SelectionItem::new("a", "a")]), "classic-message.json").contains("autocomplete"));
+    assert!(
+        refused(
+            Reply::update_user_message_cards(cards),
+            "classic-message.json"
+        )
+        .contains("link previews")
+    );
+    assert!(
+        refused(
+            Reply::suggestions("w", vec![SelectionItem::new("a", "a")]),
+            "classic-message.json"
+        )
+        .contains("autocomplete")
+    );
     assert!(refused(Reply::app_home(card()), "classic-message.json").contains("app home"));
     // And the legal counterparts pass.
     for (reply, fixture) in [
         (Reply::open_dialog(card()), "classic-dialog_request.json"),
-        (Reply::close_dialog(Some("done".into())), "addon-dialog_submit.json"),
-        (Reply::suggestions("w", vec![SelectionItem::new("a", "a")]), "addon-autocomplete.json"),
+        (
+            Reply::close_dialog(Some("done".into())),
+            "addon-dialog_submit.json",
+        ),
+        (
+            Reply::suggestions("w", vec![SelectionItem::new("a", "a")]),
+            "addon-autocomplete.json",
+        ),
         (Reply::app_home(card()), "addon-app_home.json"),
-        (Reply::update_message(Message::text("x")), "classic-card_clicked.json"),
+        (
+            Reply::update_message(Message::text("x")),
+            "classic-card_clicked.json",
+        ),
     ] {
         let engine = insecure(Router::new().on_fallback(move |_, _| Ok(reply.clone())));
-        let out = engine.handle(&Request::post(own(fixture).as_bytes()), now(), &KeySet::new());
+        let out = engine.handle(
+            &Request::post(own(fixture).as_bytes()),
+            now(),
+            &KeySet::new(),
+        );
         assert_eq!(out.log.error, None, "{fixture}: {:?}", out.log);
         assert_ne!(out.response.json(), json!({}), "{fixture}");
     }
@@ -182,7 +294,11 @@ fn replies_that_fail_the_linter_are_refused() {
     }
     let reply = Reply::message(Message::new().card("big", Card::titled("big").section(section)));
     let engine = insecure(Router::new().on_fallback(move |_, _| Ok(reply.clone())));
-    let out = engine.handle(&Request::post(own("classic-message.json").as_bytes()), now(), &KeySet::new());
+    let out = engine.handle(
+        &Request::post(own("classic-message.json").as_bytes()),
+        now(),
+        &KeySet::new(),
+    );
     if out.log.error.is_some() {
         assert_eq!(out.log.error, Some("reply_fails_lint"));
         assert_eq!(out.response.json(), json!({}));
@@ -196,13 +312,24 @@ fn addon_replies_are_wrapped() {
     let reply = Reply::open_dialog(card.clone());
     let engine = insecure(Router::new().on_fallback(move |_, _| Ok(reply.clone())));
     let (_, body) = answer(&engine, own("addon-dialog_request.json"));
-    assert_eq!(body["action"]["navigations"][0]["pushCard"]["header"]["title"], "Form");
-    let engine = insecure(Router::new().on_fallback(|_, _| Ok(Reply::close_dialog(Some("Saved".into())))));
+    assert_eq!(
+        body["action"]["navigations"][0]["pushCard"]["header"]["title"],
+        "Form"
+    );
+    let engine =
+        insecure(Router::new().on_fallback(|_, _| Ok(Reply::close_dialog(Some("Saved".into())))));
     let (_, body) = answer(&engine, own("addon-dialog_submit.json"));
-    assert_eq!(body, json!({"action": {"navigations": [{"endNavigation": {"action": "CLOSE_DIALOG"}}], "notification": {"text": "Saved"}}}));
-    let engine = insecure(Router::new().on_fallback(|_, _| Ok(Reply::update_message(Message::text("v")))));
+    assert_eq!(
+        body,
+        json!({"action": {"navigations": [{"endNavigation": {"action": "CLOSE_DIALOG"}}], "notification": {"text": "Saved"}}})
+    );
+    let engine =
+        insecure(Router::new().on_fallback(|_, _| Ok(Reply::update_message(Message::text("v")))));
     let (_, body) = answer(&engine, own("addon-card_clicked.json"));
-    assert_eq!(body["hostAppDataAction"]["chatDataAction"]["updateMessageAction"]["message"]["text"], "v");
+    assert_eq!(
+        body["hostAppDataAction"]["chatDataAction"]["updateMessageAction"]["message"]["text"],
+        "v"
+    );
 }
 
 #[wasm_bindgen_test(unsupported = test)]
@@ -226,14 +353,26 @@ fn repeat_deliveries_are_answered_once() {
     assert_eq!(first.deferred.len(), 1);
     assert!(again.deferred.is_empty() && again.log.duplicate);
     assert_eq!(first.response, again.response);
-    let Deferred::CreateMessage { request_id, .. } = &first.deferred[0] else { panic!() };
+    let Deferred::CreateMessage { request_id, .. } = &first.deferred[0] else {
+        panic!()
+    };
     // Deterministic: the same event gives the same request id anywhere.
     let other = engine.handle(&Request::post(body), now(), &KeySet::new());
-    let Deferred::CreateMessage { request_id: id2, .. } = &other.deferred[0] else { panic!() };
+    let Deferred::CreateMessage {
+        request_id: id2, ..
+    } = &other.deferred[0]
+    else {
+        panic!()
+    };
     assert_eq!(request_id, id2);
     // After the TTL, it is new again.
     let later = now() + std::time::Duration::from_secs(601);
-    assert!(!engine.handle_dedup(&Request::post(body), later, &KeySet::new(), &mut deduper).log.duplicate);
+    assert!(
+        !engine
+            .handle_dedup(&Request::post(body), later, &KeySet::new(), &mut deduper)
+            .log
+            .duplicate
+    );
 }
 
 /// Every event fixture through the default app, snapshotted.
@@ -245,7 +384,11 @@ fn default_app_golden() {
     for (name, body) in all {
         let out = engine.handle(&Request::post(body.as_bytes()), now(), &KeySet::new());
         let snap = json!({"status": out.response.status, "body": out.response.json(), "deferred": out.deferred, "log": out.log});
-        assert_snapshot_json!("engine", format!("default-{}", name.trim_end_matches(".json")), snap);
+        assert_snapshot_json!(
+            "engine",
+            format!("default-{}", name.trim_end_matches(".json")),
+            snap
+        );
         assert_eq!(out.response.status, 200, "{name}");
     }
 }

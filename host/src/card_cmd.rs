@@ -94,7 +94,10 @@ fn lint_cmd(args: &LintArgs) -> ExitCode {
         SurfaceArg::Addon => Surface::Addon,
     };
     let diagnostics = lint::lint(&value, surface);
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     match args.format {
         FormatArg::Json => {
             let code = input::print_json(&serde_json::json!({ "diagnostics": diagnostics }));
@@ -112,10 +115,18 @@ fn lint_cmd(args: &LintArgs) -> ExitCode {
                 println!("{severity}[{}] {path}: {}", d.code, d.message);
             }
             let warnings = diagnostics.len() - errors;
-            println!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
+            println!(
+                "{errors} error{}, {warnings} warning{}",
+                plural(errors),
+                plural(warnings)
+            );
         }
     }
-    if errors > 0 { ExitCode::from(input::REFUSED) } else { ExitCode::SUCCESS }
+    if errors > 0 {
+        ExitCode::from(input::REFUSED)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn plural(n: usize) -> &'static str {

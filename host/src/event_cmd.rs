@@ -7,6 +7,7 @@ use clap::{Args, Subcommand};
 use gchat::event::{self, ParseOptions};
 
 use crate::input;
+use crate::samples::{self, SampleFormat, SampleKind, SampleOptions};
 
 /// The sample event `gchat event parse --sample` (and `make run`) reads.
 const SAMPLE: &str = include_str!("samples/mention.json");
@@ -16,6 +17,32 @@ const SAMPLE: &str = include_str!("samples/mention.json");
 pub enum EventCommand {
     /// Parse an event (classic, add-on or Pub/Sub push) and print what it means as JSON.
     Parse(ParseArgs),
+    /// Print a realistic sample event of one kind, in the classic or add-on format.
+    New(NewArgs),
+}
+
+/// Arguments of `gchat event new`.
+#[derive(Args)]
+pub struct NewArgs {
+    /// The kind of event.
+    #[arg(value_enum)]
+    kind: SampleKind,
+    /// The wire format.
+    #[arg(long, value_enum, default_value = "classic")]
+    format: SampleFormat,
+    /// The message text, the command's argument, the autocomplete query, the
+    /// link-preview message (with a URL) or the dialog's message field.
+    #[arg(long, value_name = "T")]
+    text: Option<String>,
+    /// The command: `/NAME` for slash_command; `/NAME` or its id for app_command.
+    #[arg(long, value_name = "/NAME")]
+    command: Option<String>,
+    /// The card action's function (card_clicked, dialog_*, widget_updated, autocomplete, submit_form).
+    #[arg(long, value_name = "F")]
+    function: Option<String>,
+    /// The event time, in Unix seconds (default: the system clock).
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    now: Option<i64>,
 }
 
 /// Arguments of `gchat event parse`.
@@ -36,6 +63,26 @@ pub struct ParseArgs {
 pub fn run(cmd: EventCommand) -> ExitCode {
     match cmd {
         EventCommand::Parse(args) => parse(&args),
+        EventCommand::New(args) => new(&args),
+    }
+}
+
+fn new(args: &NewArgs) -> ExitCode {
+    let options = SampleOptions {
+        text: args.text.clone(),
+        command: args.command.clone(),
+        function: args.function.clone(),
+        now_millis: args.now.map_or_else(
+            || crate::token_cmd::system_now().as_millis(),
+            |secs| secs.saturating_mul(1000),
+        ),
+    };
+    match samples::event(args.kind, args.format, &options) {
+        Ok(event) => input::print_json(&event),
+        Err(message) => {
+            eprintln!("gchat: {message}");
+            ExitCode::from(input::USAGE)
+        }
     }
 }
 

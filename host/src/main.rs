@@ -1,7 +1,7 @@
 //! `gchat`: the command-line host for the gchat engine.
 //!
 //! The core does no I/O; this binary reads files and standard input, prints
-//! results, and (in later versions) serves HTTP. Exit codes: 0 success,
+//! results, serves HTTP (`gchat serve`) and fetches keys. Exit codes: 0 success,
 //! 1 the input was read but refused (the reason as JSON on stderr),
 //! 2 unreadable input or bad usage.
 
@@ -9,9 +9,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod apps;
 mod card_cmd;
+mod deferred;
 mod event_cmd;
 mod input;
+mod samples;
+mod serve;
+mod simulate;
 mod token_cmd;
 
 /// The gchat engine for Google Chat apps.
@@ -36,6 +41,10 @@ enum Command {
     /// Make test signing keys.
     #[command(subcommand)]
     Keys(token_cmd::KeysCommand),
+    /// Serve the app over HTTP: verify, handle, reply.
+    Serve(serve::ServeArgs),
+    /// Run one event through the app without a token and print the answer.
+    Simulate(simulate::SimulateArgs),
 }
 
 fn main() -> ExitCode {
@@ -45,5 +54,7 @@ fn main() -> ExitCode {
         Command::Event(cmd) => event_cmd::run(cmd),
         Command::Token(cmd) => token_cmd::run(cmd),
         Command::Keys(cmd) => token_cmd::run_keys(cmd),
+        Command::Serve(args) => serve::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     }
 }

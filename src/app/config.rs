@@ -110,7 +110,12 @@ struct AppSection<T> {
 
 impl<T> AppSection<T> {
     fn default() -> Self {
-        Self { name: None, description: None, help: None, onboarding: None }
+        Self {
+            name: None,
+            description: None,
+            help: None,
+            onboarding: None,
+        }
     }
 }
 
@@ -145,7 +150,9 @@ impl TemplateText for toml::Spanned<String> {
         let start = self.span().start;
         // A newline right after `"""` or `'''` is not part of the string.
         let rest = source.get(start..).unwrap_or_default();
-        let trimmed = ["\"\"\"\n", "\"\"\"\r\n", "'''\n", "'''\r\n"].iter().any(|p| rest.starts_with(p));
+        let trimmed = ["\"\"\"\n", "\"\"\"\r\n", "'''\n", "'''\r\n"]
+            .iter()
+            .any(|p| rest.starts_with(p));
         line_of(source, start) + usize::from(trimmed)
     }
 }
@@ -228,22 +235,33 @@ impl ConfigApp {
     pub fn from_toml(source: &str, file: &str) -> Result<Self, ConfigError> {
         let parsed: File<toml::Spanned<String>> = toml::from_str(source).map_err(|e| {
             let line = e.span().map_or(1, |s| line_of(source, s.start));
-            ConfigError { file: file.into(), line, message: e.message().to_owned() }
+            ConfigError {
+                file: file.into(),
+                line,
+                message: e.message().to_owned(),
+            }
         })?;
         Self::build(parsed, source, file)
     }
 
     /// Loads a JSON config (the same structure). `file` names it in errors.
     pub fn from_json(source: &str, file: &str) -> Result<Self, ConfigError> {
-        let parsed: File<String> = serde_json::from_str(source)
-            .map_err(|e| ConfigError { file: file.into(), line: e.line(), message: e.to_string() })?;
+        let parsed: File<String> = serde_json::from_str(source).map_err(|e| ConfigError {
+            file: file.into(),
+            line: e.line(),
+            message: e.to_string(),
+        })?;
         // JSON strings hold a template on one line: its errors are reported at line 1 of the template.
         Self::build(parsed, source, file)
     }
 
     /// Loads a config, TOML or JSON by the file name's extension.
     pub fn load(source: &str, file: &str) -> Result<Self, ConfigError> {
-        if file.ends_with(".json") { Self::from_json(source, file) } else { Self::from_toml(source, file) }
+        if file.ends_with(".json") {
+            Self::from_json(source, file)
+        } else {
+            Self::from_toml(source, file)
+        }
     }
 
     /// The app's name.
@@ -251,23 +269,41 @@ impl ConfigApp {
         &self.name
     }
 
-    fn build<T: TemplateText>(parsed: File<T>, source: &str, file: &str) -> Result<Self, ConfigError> {
+    fn build<T: TemplateText>(
+        parsed: File<T>,
+        source: &str,
+        file: &str,
+    ) -> Result<Self, ConfigError> {
         let mut env = Environment::new();
-        env.set_auto_escape_callback(|name| if name.starts_with("json:") { AutoEscape::Json } else { AutoEscape::None });
+        env.set_auto_escape_callback(|name| {
+            if name.starts_with("json:") {
+                AutoEscape::Json
+            } else {
+                AutoEscape::None
+            }
+        });
         env.set_formatter(|out, state, value| {
-            if state.name().starts_with("json:") || value.is_safe() || value.is_none() || value.is_undefined() {
+            if state.name().starts_with("json:")
+                || value.is_safe()
+                || value.is_none()
+                || value.is_undefined()
+            {
                 return minijinja::escape_formatter(out, state, value);
             }
-            out.write_str(&text::escape(&value.to_string())).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+            out.write_str(&text::escape(&value.to_string()))
+                .map_err(|e| {
+                    minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
+                })
         });
         let mut add = |name: String, spanned: &T| -> Result<String, ConfigError> {
             let template = spanned.text().to_owned();
             let base = spanned.line(source);
-            env.add_template_owned(name.clone(), template).map_err(|e| ConfigError {
-                file: file.into(),
-                line: base + e.line().unwrap_or(1).saturating_sub(1),
-                message: format!("template error: {}", e.detail().unwrap_or(&e.to_string())),
-            })?;
+            env.add_template_owned(name.clone(), template)
+                .map_err(|e| ConfigError {
+                    file: file.into(),
+                    line: base + e.line().unwrap_or(1).saturating_sub(1),
+                    message: format!("template error: {}", e.detail().unwrap_or(&e.to_string())),
+                })?;
             Ok(name)
         };
         let mut rules = Vec::with_capacity(parsed.rules.len());
@@ -281,29 +317,53 @@ impl ConfigApp {
                 (AnswerKind::CloseDialog, &spec.close_dialog),
                 (AnswerKind::DialogError, &spec.dialog_error),
             ];
-            let given: Vec<_> = answers.iter().filter_map(|(k, t)| t.as_ref().map(|t| (*k, t))).collect();
-            let err = |message: String| ConfigError { file: file.into(), line: 1, message };
+            let given: Vec<_> = answers
+                .iter()
+                .filter_map(|(k, t)| t.as_ref().map(|t| (*k, t)))
+                .collect();
+            let err = |message: String| ConfigError {
+                file: file.into(),
+                line: 1,
+                message,
+            };
             let answer = match (given.as_slice(), spec.none) {
                 ([], true) => Answer::None,
                 ([(kind, template)], false) => {
-                    let json = !matches!(kind, AnswerKind::Text | AnswerKind::CloseDialog | AnswerKind::DialogError);
+                    let json = !matches!(
+                        kind,
+                        AnswerKind::Text | AnswerKind::CloseDialog | AnswerKind::DialogError
+                    );
                     let name = format!("{}rule{}", if json { "json:" } else { "text:" }, i + 1);
                     Answer::Template(*kind, add(name, template)?)
                 }
-                _ => return Err(err(format!("rule {}: give exactly one of text, message, card, update, dialog, close_dialog, dialog_error or none = true", i + 1))),
+                _ => {
+                    return Err(err(format!(
+                        "rule {}: give exactly one of text, message, card, update, dialog, close_dialog, dialog_error or none = true",
+                        i + 1
+                    )));
+                }
             };
             let kinds = match spec.when.kind {
                 None => Vec::new(),
-                Some(OneOrMany::One(k)) => vec![parse_kind(&k).ok_or_else(|| err(format!("rule {}: unknown kind `{k}`", i + 1)))?],
+                Some(OneOrMany::One(k)) => vec![
+                    parse_kind(&k)
+                        .ok_or_else(|| err(format!("rule {}: unknown kind `{k}`", i + 1)))?,
+                ],
                 Some(OneOrMany::Many(ks)) => ks
                     .iter()
-                    .map(|k| parse_kind(k).ok_or_else(|| err(format!("rule {}: unknown kind `{k}`", i + 1))))
+                    .map(|k| {
+                        parse_kind(k)
+                            .ok_or_else(|| err(format!("rule {}: unknown kind `{k}`", i + 1)))
+                    })
                     .collect::<Result<_, _>>()?,
             };
             let text = spec
                 .when
                 .text
-                .map(|t| regex_lite::Regex::new(&t).map_err(|e| err(format!("rule {}: bad text pattern: {e}", i + 1))))
+                .map(|t| {
+                    regex_lite::Regex::new(&t)
+                        .map_err(|e| err(format!("rule {}: bad text pattern: {e}", i + 1)))
+                })
                 .transpose()?;
             rules.push(Rule {
                 kinds,
@@ -340,7 +400,11 @@ impl ConfigApp {
         }
         for rule in &self.rules {
             let Some(d) = &rule.description else { continue };
-            let trigger = rule.command.clone().or_else(|| rule.text.as_ref().map(|t| format!("message matching {}", t.as_str())));
+            let trigger = rule.command.clone().or_else(|| {
+                rule.text
+                    .as_ref()
+                    .map(|t| format!("message matching {}", t.as_str()))
+            });
             match trigger {
                 Some(t) => lines.push(format!("• {} — {}", text::code(&t), text::escape(d))),
                 None => lines.push(format!("• {}", text::escape(d))),
@@ -369,7 +433,11 @@ impl ConfigApp {
         }
         if let Some(st) = &rule.space_type {
             let space = event.space()?;
-            let t = space.space_type.as_ref().map(|t| t.as_str()).unwrap_or_default();
+            let t = space
+                .space_type
+                .as_ref()
+                .map(|t| t.as_str())
+                .unwrap_or_default();
             let dm = space.is_direct_message() && (st == "DIRECT_MESSAGE" || st == "DM");
             if t != st && !dm {
                 return None;
@@ -391,13 +459,19 @@ impl ConfigApp {
     }
 
     fn render(&self, name: &str, cx: &minijinja::Value) -> Result<String, AppError> {
-        let t = self.env.get_template(name).map_err(|e| template_error(name, &e))?;
+        let t = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
         t.render(cx.clone()).map_err(|e| template_error(name, &e))
     }
 }
 
 fn template_error(name: &str, e: &minijinja::Error) -> AppError {
-    AppError::Template { name: name.to_owned(), detail: e.to_string() }
+    AppError::Template {
+        name: name.to_owned(),
+        detail: e.to_string(),
+    }
 }
 
 fn parse_kind(s: &str) -> Option<Kind> {
@@ -405,7 +479,9 @@ fn parse_kind(s: &str) -> Option<Kind> {
 }
 
 fn line_of(source: &str, offset: usize) -> usize {
-    source.get(..offset).map_or(1, |s| s.bytes().filter(|b| *b == b'\n').count() + 1)
+    source
+        .get(..offset)
+        .map_or(1, |s| s.bytes().filter(|b| *b == b'\n').count() + 1)
 }
 
 fn context(event: &Event, args: &str, captures: &BTreeMap<String, String>) -> minijinja::Value {
@@ -433,9 +509,14 @@ fn context(event: &Event, args: &str, captures: &BTreeMap<String, String>) -> mi
 
 impl App for ConfigApp {
     fn handle(&self, event: &Event, _cx: &Context) -> Result<Reply, AppError> {
-        let args = event.argument_text().map(|t| t.into_owned()).unwrap_or_default();
+        let args = event
+            .argument_text()
+            .map(|t| t.into_owned())
+            .unwrap_or_default();
         for rule in &self.rules {
-            let Some(captures) = Self::matches(rule, event, &args) else { continue };
+            let Some(captures) = Self::matches(rule, event, &args) else {
+                continue;
+            };
             let Answer::Template(kind, name) = &rule.answer else {
                 return Ok(Reply::none());
             };
@@ -445,10 +526,17 @@ impl App for ConfigApp {
         // Generated answers, unless a rule took the event.
         let cx = context(event, &args, &BTreeMap::new());
         let generated = |template: &str, fallback: String| {
-            if template.is_empty() { Ok(fallback) } else { self.render(template, &cx) }
+            if template.is_empty() {
+                Ok(fallback)
+            } else {
+                self.render(template, &cx)
+            }
         };
         match event.kind() {
-            Kind::Added => Ok(Reply::text(generated(&self.onboarding, format!("Hello! {}", self.generated_help()))?)),
+            Kind::Added => Ok(Reply::text(generated(
+                &self.onboarding,
+                format!("Hello! {}", self.generated_help()),
+            )?)),
             Kind::SlashCommand if event.command().and_then(|c| c.name) == Some("/help") => {
                 Ok(Reply::text(generated(&self.help, self.generated_help())?))
             }
@@ -459,14 +547,22 @@ impl App for ConfigApp {
 
 fn answer(kind: AnswerKind, name: &str, rendered: &str) -> Result<Reply, AppError> {
     let json = || -> Result<Value, AppError> {
-        serde_json::from_str(rendered)
-            .map_err(|e| AppError::Template { name: name.into(), detail: format!("did not render JSON: {e}") })
+        serde_json::from_str(rendered).map_err(|e| AppError::Template {
+            name: name.into(),
+            detail: format!("did not render JSON: {e}"),
+        })
     };
     let typed = |v: Value| -> Result<Message, AppError> {
-        serde_json::from_value(v).map_err(|e| AppError::Template { name: name.into(), detail: e.to_string() })
+        serde_json::from_value(v).map_err(|e| AppError::Template {
+            name: name.into(),
+            detail: e.to_string(),
+        })
     };
     let card = |v: Value| -> Result<Card, AppError> {
-        serde_json::from_value(v).map_err(|e| AppError::Template { name: name.into(), detail: e.to_string() })
+        serde_json::from_value(v).map_err(|e| AppError::Template {
+            name: name.into(),
+            detail: e.to_string(),
+        })
     };
     Ok(match kind {
         AnswerKind::Text => Reply::text(rendered.trim()),
@@ -474,7 +570,9 @@ fn answer(kind: AnswerKind, name: &str, rendered: &str) -> Result<Reply, AppErro
         AnswerKind::Card => Reply::message(Message::new().card("card", card(json()?)?)),
         AnswerKind::Update => Reply::update_message(typed(json()?)?),
         AnswerKind::Dialog => Reply::open_dialog(card(json()?)?),
-        AnswerKind::CloseDialog => Reply::close_dialog(Some(rendered.trim().to_owned()).filter(|t| !t.is_empty())),
+        AnswerKind::CloseDialog => {
+            Reply::close_dialog(Some(rendered.trim().to_owned()).filter(|t| !t.is_empty()))
+        }
         AnswerKind::DialogError => Reply::dialog_error(rendered.trim()),
     })
 }

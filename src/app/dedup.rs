@@ -46,7 +46,11 @@ pub(super) fn key(event: &Event, ttl: Duration) -> Option<DedupKey> {
         return None;
     }
     let action = event.action().and_then(|a| a.function).unwrap_or_default();
-    let key = format!("{kind}|{}|{}|{action}", subject.unwrap_or_default(), time.unwrap_or_default());
+    let key = format!(
+        "{kind}|{}|{}|{action}",
+        subject.unwrap_or_default(),
+        time.unwrap_or_default()
+    );
     Some(DedupKey { key, ttl })
 }
 
@@ -72,13 +76,20 @@ pub struct Deduper {
 impl Deduper {
     /// A deduper remembering at most `capacity` events.
     pub fn new(capacity: usize) -> Self {
-        Self { capacity, seen: HashMap::new(), order: VecDeque::new() }
+        Self {
+            capacity,
+            seen: HashMap::new(),
+            order: VecDeque::new(),
+        }
     }
 
     /// The response sent for this key, if it was seen and has not expired.
     pub fn seen(&mut self, key: &str, now: Timestamp) -> Option<Response> {
         self.expire(now);
-        self.seen.get(key).filter(|(until, _)| *until > now).map(|(_, r)| r.clone())
+        self.seen
+            .get(key)
+            .filter(|(until, _)| *until > now)
+            .map(|(_, r)| r.clone())
     }
 
     /// Remembers a key and the response sent for it.
@@ -86,11 +97,17 @@ impl Deduper {
         if self.capacity == 0 {
             return;
         }
-        if self.seen.insert(key.key.clone(), (now + key.ttl, response)).is_none() {
+        if self
+            .seen
+            .insert(key.key.clone(), (now + key.ttl, response))
+            .is_none()
+        {
             self.order.push_back(key.key.clone());
         }
         while self.seen.len() > self.capacity {
-            let Some(old) = self.order.pop_front() else { break };
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
             self.seen.remove(&old);
         }
     }

@@ -16,7 +16,10 @@ const COMMANDS: &[(&str, &str)] = &[
     ("/help", "list what I can do"),
     ("/echo TEXT", "say TEXT back"),
     ("/about", "what this app runs on"),
-    ("/poll QUESTION | OPTION | OPTION ...", "start a poll; votes update the card"),
+    (
+        "/poll QUESTION | OPTION | OPTION ...",
+        "start a poll; votes update the card",
+    ),
     ("/contact", "open a contact form"),
 ];
 
@@ -28,20 +31,33 @@ pub fn default_app() -> Router {
         .on_command("/echo", |event, _| Ok(echo(event)))
         .on_command("/about", |_, _| Ok(Reply::message(about())))
         .on_command("/poll", |event, _| Ok(start_poll(event)))
-        .on_command("/contact", |event, cx| contact(event, cx))
+        .on_command("/contact", contact)
         .on_action("vote", |event, _| Ok(vote(event)))
-        .on_dialog_request("openContact", |_, _| Ok(Reply::open_dialog(contact_form(None))))
+        .on_dialog_request("openContact", |_, _| {
+            Ok(Reply::open_dialog(contact_form(None)))
+        })
         .on_dialog_submit("submitContact", |event, _| Ok(submit_contact(event)))
         .on_dialog_cancel(|_, _| Ok(Reply::close_dialog(None)))
-        .on_message(|event, _| Ok(Reply::text(format!("You said: {}\nTry /help.", text::escape(&arg(event))))))
+        .on_message(|event, _| {
+            Ok(Reply::text(format!(
+                "You said: {}\nTry /help.",
+                text::escape(&arg(event))
+            )))
+        })
 }
 
 fn arg(event: &Event) -> String {
-    event.argument_text().map(|t| t.into_owned()).unwrap_or_default()
+    event
+        .argument_text()
+        .map(|t| t.into_owned())
+        .unwrap_or_default()
 }
 
 fn welcome(event: &Event) -> String {
-    let who = event.user().and_then(|u| u.display_name.as_deref()).map(text::escape);
+    let who = event
+        .user()
+        .and_then(|u| u.display_name.as_deref())
+        .map(text::escape);
     format!(
         "Hello{}! I'm a gchat app. {}\n{}",
         who.map(|w| format!(" {w}")).unwrap_or_default(),
@@ -65,7 +81,10 @@ fn help() -> String {
 fn echo(event: &Event) -> Reply {
     let said = arg(event);
     if said.is_empty() {
-        Reply::text(format!("Nothing to echo. Try {}", text::code("/echo hello")))
+        Reply::text(format!(
+            "Nothing to echo. Try {}",
+            text::code("/echo hello")
+        ))
     } else {
         Reply::text(text::escape(&said))
     }
@@ -99,21 +118,41 @@ impl Poll {
         let mut parts = arg.split('|').map(str::trim).filter(|p| !p.is_empty());
         let question = parts.next()?.to_owned();
         let options: Vec<String> = parts.map(str::to_owned).take(10).collect();
-        (options.len() >= 2).then(|| Self { question, counts: vec![0; options.len()], options })
+        (options.len() >= 2).then(|| Self {
+            question,
+            counts: vec![0; options.len()],
+            options,
+        })
     }
 
     fn from_event(event: &Event) -> Option<Self> {
         let action = event.action()?;
         let question = action.parameter("question")?.to_owned();
-        let options: Vec<String> = action.parameter("options")?.split(SEP).map(str::to_owned).collect();
-        let counts: Vec<u32> =
-            action.parameter("counts")?.split(',').map(|c| c.parse().unwrap_or(0)).collect();
-        (options.len() == counts.len() && options.len() >= 2).then_some(Self { question, options, counts })
+        let options: Vec<String> = action
+            .parameter("options")?
+            .split(SEP)
+            .map(str::to_owned)
+            .collect();
+        let counts: Vec<u32> = action
+            .parameter("counts")?
+            .split(',')
+            .map(|c| c.parse().unwrap_or(0))
+            .collect();
+        (options.len() == counts.len() && options.len() >= 2).then_some(Self {
+            question,
+            options,
+            counts,
+        })
     }
 
     fn card(&self) -> Card {
         let total: u32 = self.counts.iter().sum();
-        let counts = self.counts.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        let counts = self
+            .counts
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
         let options = self.options.join(&SEP.to_string());
         let mut section = Section::new();
         for (i, (option, count)) in self.options.iter().zip(&self.counts).enumerate() {
@@ -124,12 +163,18 @@ impl Poll {
                 .param("choice", i.to_string());
             let button = Button::new("Vote", action).style(ButtonType::FilledTonal);
             let line = DecoratedText::new(crate::message::text::html::escape(option))
-                .bottom_label(format!("{count} vote{}", if *count == 1 { "" } else { "s" }))
-                .end(crate::message::DecoratedEnd::Button(button));
+                .bottom_label(format!(
+                    "{count} vote{}",
+                    if *count == 1 { "" } else { "s" }
+                ))
+                .end_button(button);
             section = section.widget(Widget::decorated(line));
         }
         Card::new()
-            .header(CardHeader::new(&self.question).subtitle(format!("{total} vote{}", if total == 1 { "" } else { "s" })))
+            .header(
+                CardHeader::new(&self.question)
+                    .subtitle(format!("{total} vote{}", if total == 1 { "" } else { "s" })),
+            )
             .section(section)
     }
 }
@@ -148,7 +193,10 @@ fn vote(event: &Event) -> Reply {
     let Some(mut poll) = Poll::from_event(event) else {
         return Reply::none();
     };
-    let choice = event.action().and_then(|a| a.parameter("choice")).and_then(|c| c.parse::<usize>().ok());
+    let choice = event
+        .action()
+        .and_then(|a| a.parameter("choice"))
+        .and_then(|c| c.parse::<usize>().ok());
     if let Some(count) = choice.and_then(|c| poll.counts.get_mut(c)) {
         *count = count.saturating_add(1);
     }
@@ -159,13 +207,22 @@ fn contact(event: &Event, _cx: &Context) -> Result<Reply, AppError> {
     if event.kind() == Kind::DialogRequest {
         return Ok(Reply::open_dialog(contact_form(None)));
     }
-    let open = Button::new("Open the contact form", Action::new("openContact").open_dialog())
-        .style(ButtonType::Filled);
-    Ok(Reply::message(Message::text("Questions? Write to us.").accessory_buttons([open])))
+    let open = Button::new(
+        "Open the contact form",
+        Action::new("openContact").open_dialog(),
+    )
+    .style(ButtonType::Filled);
+    Ok(Reply::message(
+        Message::text("Questions? Write to us.").accessory_buttons([open]),
+    ))
 }
 
 /// The fields a contact form needs, with their labels.
-const FIELDS: [(&str, &str); 3] = [("name", "Your name"), ("email", "E-mail"), ("message", "Message")];
+const FIELDS: [(&str, &str); 3] = [
+    ("name", "Your name"),
+    ("email", "E-mail"),
+    ("message", "Message"),
+];
 
 fn contact_form(values: Option<&[String; 3]>) -> Card {
     let mut section = Section::new();
@@ -179,7 +236,10 @@ fn contact_form(values: Option<&[String; 3]>) -> Card {
         }
         section = section.widget(Widget::text_input(input));
     }
-    let submit = Button::new("Send", Action::new("submitContact").require(["name", "email", "message"]));
+    let submit = Button::new(
+        "Send",
+        Action::new("submitContact").require(["name", "email", "message"]),
+    );
     Card::titled("Contact us")
         .section(section.widget(Widget::decorated(
             DecoratedText::new("We answer within a day.").start_icon(Icon::known("EMAIL")),
@@ -188,13 +248,21 @@ fn contact_form(values: Option<&[String; 3]>) -> Card {
 }
 
 fn submit_contact(event: &Event) -> Reply {
-    let value = |name: &str| event.form_string(name).map(str::trim).unwrap_or_default().to_owned();
+    let value = |name: &str| {
+        event
+            .form_string(name)
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned()
+    };
     let (name, email, message) = (value("name"), value("email"), value("message"));
     let mut problems = Vec::new();
     if name.is_empty() {
         problems.push("your name is missing");
     }
-    let valid_email = email.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
+    let valid_email = email
+        .split_once('@')
+        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
     if !valid_email {
         problems.push("the e-mail address is not valid");
     }

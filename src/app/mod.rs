@@ -69,7 +69,11 @@ pub struct Request<'a> {
 impl<'a> Request<'a> {
     /// A `POST` with this body and no headers.
     pub fn post(body: &'a [u8]) -> Self {
-        Self { method: "POST", headers: Vec::new(), body }
+        Self {
+            method: "POST",
+            headers: Vec::new(),
+            body,
+        }
     }
 
     /// Adds a header.
@@ -81,7 +85,10 @@ impl<'a> Request<'a> {
 
     /// The first header with this name.
     pub fn header_value(&self, name: &str) -> Option<&'a str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| *v)
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
     }
 }
 
@@ -102,7 +109,10 @@ impl Response {
     fn with_json(status: u16, body: &Value) -> Self {
         Self {
             status,
-            headers: vec![("content-type".into(), "application/json; charset=utf-8".into())],
+            headers: vec![(
+                "content-type".into(),
+                "application/json; charset=utf-8".into(),
+            )],
             body: serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec()),
         }
     }
@@ -133,7 +143,11 @@ pub enum Deferred {
 impl Deferred {
     /// A message to post later in `space`; the engine fills the request id.
     pub fn create_message(space: impl Into<String>, message: Message) -> Self {
-        Self::CreateMessage { space: space.into(), message, request_id: String::new() }
+        Self::CreateMessage {
+            space: space.into(),
+            message,
+            request_id: String::new(),
+        }
     }
 }
 
@@ -197,7 +211,12 @@ impl Outcome {
             deferred: Vec::new(),
             key_requests: Vec::new(),
             dedup: None,
-            log: LogRecord { status, error: Some(error.code()), detail: Some(error.to_string()), ..log },
+            log: LogRecord {
+                status,
+                error: Some(error.code()),
+                detail: Some(error.to_string()),
+                ..log
+            },
         }
     }
 }
@@ -253,7 +272,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("verifier", &self.verifier).finish_non_exhaustive()
+        f.debug_struct("Engine")
+            .field("verifier", &self.verifier)
+            .finish_non_exhaustive()
     }
 }
 
@@ -264,7 +285,12 @@ impl Engine {
 
     /// An engine running `app` behind `verifier`.
     pub fn new(app: impl App + 'static, verifier: Verifier) -> Self {
-        Self { app: Box::new(app), verifier, parse: ParseOptions::default(), dedup_ttl: Self::DEFAULT_DEDUP_TTL }
+        Self {
+            app: Box::new(app),
+            verifier,
+            parse: ParseOptions::default(),
+            dedup_ttl: Self::DEFAULT_DEDUP_TTL,
+        }
     }
 
     /// Sets the body size limit (default 1 MiB).
@@ -285,12 +311,24 @@ impl Engine {
     }
 
     /// Handles a request, answering repeat deliveries from `deduper`.
-    pub fn handle_dedup(&self, request: &Request<'_>, now: Timestamp, keys: &KeySet, deduper: &mut Deduper) -> Outcome {
+    pub fn handle_dedup(
+        &self,
+        request: &Request<'_>,
+        now: Timestamp,
+        keys: &KeySet,
+        deduper: &mut Deduper,
+    ) -> Outcome {
         self.run(request, now, keys, &PureRust, Some(deduper))
     }
 
     /// Handles a request with the host's signature check.
-    pub fn handle_with(&self, request: &Request<'_>, now: Timestamp, keys: &KeySet, check: &dyn SignatureCheck) -> Outcome {
+    pub fn handle_with(
+        &self,
+        request: &Request<'_>,
+        now: Timestamp,
+        keys: &KeySet,
+        check: &dyn SignatureCheck,
+    ) -> Outcome {
         self.run(request, now, keys, check, None)
     }
 
@@ -302,14 +340,20 @@ impl Engine {
         check: &dyn SignatureCheck,
         deduper: Option<&mut Deduper>,
     ) -> Outcome {
-        let mut log = LogRecord { insecure: self.verifier.is_insecure(), ..LogRecord::default() };
+        let mut log = LogRecord {
+            insecure: self.verifier.is_insecure(),
+            ..LogRecord::default()
+        };
         if !request.method.eq_ignore_ascii_case("POST") {
             let mut out = Outcome::refuse(405, &MethodNotAllowed, log);
             out.response.headers.push(("allow".into(), "POST".into()));
             return out;
         }
         if request.body.len() > self.parse.max_bytes {
-            let e = ParseError::TooLarge { size: request.body.len(), limit: self.parse.max_bytes };
+            let e = ParseError::TooLarge {
+                size: request.body.len(),
+                limit: self.parse.max_bytes,
+            };
             return Outcome::refuse(413, &e, log);
         }
         let header = request.header_value("authorization").unwrap_or_default();
@@ -324,8 +368,15 @@ impl Engine {
         let event = match event::parse_with(request.body, &self.parse) {
             Ok(event) => event,
             Err(e) => {
-                let status = if matches!(e, ParseError::TooLarge { .. }) { 413 } else { 400 };
-                return Outcome { key_requests, ..Outcome::refuse(status, &e, log) };
+                let status = if matches!(e, ParseError::TooLarge { .. }) {
+                    413
+                } else {
+                    400
+                };
+                return Outcome {
+                    key_requests,
+                    ..Outcome::refuse(status, &e, log)
+                };
             }
         };
         log.format = Some(event.format().as_str());
@@ -335,7 +386,13 @@ impl Engine {
             if let Some(response) = deduper.seen(&key.key, now) {
                 log.duplicate = true;
                 log.status = response.status;
-                return Outcome { response, deferred: Vec::new(), key_requests, dedup: dedup.clone(), log };
+                return Outcome {
+                    response,
+                    deferred: Vec::new(),
+                    key_requests,
+                    dedup: dedup.clone(),
+                    log,
+                };
             }
             let outcome = self.answer(&event, now, key_requests, dedup.clone(), log);
             deduper.remember(key, outcome.response.clone(), now);
@@ -372,7 +429,13 @@ impl Engine {
             }
         };
         log.status = 200;
-        Outcome { response: Response::with_json(200, &body), deferred, key_requests, dedup, log }
+        Outcome {
+            response: Response::with_json(200, &body),
+            deferred,
+            key_requests,
+            dedup,
+            log,
+        }
     }
 }
 
@@ -384,9 +447,15 @@ fn number_deferred(deferred: Vec<Deferred>, dedup: Option<&DedupKey>) -> Vec<Def
         .into_iter()
         .enumerate()
         .map(|(step, item)| match item {
-            Deferred::CreateMessage { space, message, request_id } if request_id.is_empty() => {
-                Deferred::CreateMessage { space, message, request_id: dedup::request_id(&base, step) }
-            }
+            Deferred::CreateMessage {
+                space,
+                message,
+                request_id,
+            } if request_id.is_empty() => Deferred::CreateMessage {
+                space,
+                message,
+                request_id: dedup::request_id(&base, step),
+            },
             other => other,
         })
         .collect()

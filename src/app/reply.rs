@@ -69,7 +69,10 @@ pub enum ReplyAction {
 
 impl Reply {
     fn of(action: ReplyAction) -> Self {
-        Self { action, deferred: Vec::new() }
+        Self {
+            action,
+            deferred: Vec::new(),
+        }
     }
 
     /// No answer: `{}`.
@@ -89,7 +92,10 @@ impl Reply {
 
     /// A message only `user` sees.
     pub fn private(user: impl Into<String>, message: Message) -> Self {
-        Self::of(ReplyAction::PrivateMessage { user: user.into(), message })
+        Self::of(ReplyAction::PrivateMessage {
+            user: user.into(),
+            message,
+        })
     }
 
     /// Replace the app's clicked message.
@@ -114,7 +120,10 @@ impl Reply {
 
     /// Keep the dialog open with an error (`INVALID_ARGUMENT`).
     pub fn dialog_error(message: impl Into<String>) -> Self {
-        Self::of(ReplyAction::DialogError { status: StatusCode::InvalidArgument, message: message.into() })
+        Self::of(ReplyAction::DialogError {
+            status: StatusCode::InvalidArgument,
+            message: message.into(),
+        })
     }
 
     /// Ask the user to configure or sign in.
@@ -124,7 +133,10 @@ impl Reply {
 
     /// Autocomplete suggestions.
     pub fn suggestions(widget: impl Into<String>, items: Vec<SelectionItem>) -> Self {
-        Self::of(ReplyAction::Suggestions { widget: widget.into(), items })
+        Self::of(ReplyAction::Suggestions {
+            widget: widget.into(),
+            items,
+        })
     }
 
     /// The app home card.
@@ -193,10 +205,16 @@ pub(super) fn render(action: &ReplyAction, event: &Event) -> Result<Value, Reply
     let kind = event.kind();
     check(action, kind, event.message())?;
     let addon = event.inner_format() == Format::Addon;
-    let (body, lint_target) = if addon { addon_body(action, event) } else { classic_body(action, event) };
+    let (body, lint_target) = if addon {
+        addon_body(action, event)
+    } else {
+        classic_body(action, event)
+    };
     if let Some((value, surface)) = lint_target {
-        let errors: Vec<Diagnostic> =
-            lint::lint(&value, surface).into_iter().filter(|d| d.severity == Severity::Error).collect();
+        let errors: Vec<Diagnostic> = lint::lint(&value, surface)
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
         if !errors.is_empty() {
             return Err(ReplyError::Lint(errors));
         }
@@ -205,35 +223,64 @@ pub(super) fn render(action: &ReplyAction, event: &Event) -> Result<Value, Reply
 }
 
 fn illegal(action: &ReplyAction, kind: Kind, why: &'static str) -> ReplyError {
-    ReplyError::Illegal { reply: action.name(), kind, why }
+    ReplyError::Illegal {
+        reply: action.name(),
+        kind,
+        why,
+    }
 }
 
-fn check(action: &ReplyAction, kind: Kind, message: Option<&EventMessage>) -> Result<(), ReplyError> {
+fn check(
+    action: &ReplyAction,
+    kind: Kind,
+    message: Option<&EventMessage>,
+) -> Result<(), ReplyError> {
     use Kind as K;
     use ReplyAction as A;
     if kind == K::Removed && *action != A::None {
-        return Err(illegal(action, kind, "the app is no longer in the space; Chat delivers no reply"));
+        return Err(illegal(
+            action,
+            kind,
+            "the app is no longer in the space; Chat delivers no reply",
+        ));
     }
     let ok = match action {
         A::None => true,
         A::Message(_) | A::PrivateMessage { .. } | A::RequestConfig(_) => matches!(
             kind,
-            K::Message | K::SlashCommand | K::AppCommand | K::Added | K::CardClicked | K::LinkPreview | K::DialogSubmit
+            K::Message
+                | K::SlashCommand
+                | K::AppCommand
+                | K::Added
+                | K::CardClicked
+                | K::LinkPreview
+                | K::DialogSubmit
         ),
         A::UpdateMessage(_) => {
             if kind != K::CardClicked {
-                return Err(illegal(action, kind, "only a click on the app's own message can update it"));
+                return Err(illegal(
+                    action,
+                    kind,
+                    "only a click on the app's own message can update it",
+                ));
             }
             if message.is_some_and(EventMessage::is_from_human) {
-                return Err(illegal(action, kind, "the clicked message is a person's: use update_user_message_cards"));
+                return Err(illegal(
+                    action,
+                    kind,
+                    "the clicked message is a person's: use update_user_message_cards",
+                ));
             }
             true
         }
         A::UpdateUserMessageCards(_) => {
-            kind == K::LinkPreview || (kind == K::CardClicked && message.is_some_and(EventMessage::is_from_human))
+            kind == K::LinkPreview
+                || (kind == K::CardClicked && message.is_some_and(EventMessage::is_from_human))
         }
         A::OpenDialog(_) => matches!(kind, K::DialogRequest | K::DialogSubmit),
-        A::CloseDialog { .. } | A::DialogError { .. } => matches!(kind, K::DialogSubmit | K::DialogCancel),
+        A::CloseDialog { .. } | A::DialogError { .. } => {
+            matches!(kind, K::DialogSubmit | K::DialogCancel)
+        }
         A::Suggestions { .. } => matches!(kind, K::Autocomplete | K::WidgetUpdated),
         A::AppHome(_) => matches!(kind, K::AppHome | K::SubmitForm | K::CardClicked),
     };
@@ -246,9 +293,15 @@ fn check(action: &ReplyAction, kind: Kind, message: Option<&EventMessage>) -> Re
 
 fn why_not(action: &ReplyAction) -> &'static str {
     match action {
-        ReplyAction::UpdateUserMessageCards(_) => "only link previews and clicks on a person's message update its cards",
-        ReplyAction::OpenDialog(_) => "dialogs open only in answer to a dialog request (a button with OPEN_DIALOG or a dialog command)",
-        ReplyAction::CloseDialog { .. } | ReplyAction::DialogError { .. } => "there is no open dialog to close or keep open",
+        ReplyAction::UpdateUserMessageCards(_) => {
+            "only link previews and clicks on a person's message update its cards"
+        }
+        ReplyAction::OpenDialog(_) => {
+            "dialogs open only in answer to a dialog request (a button with OPEN_DIALOG or a dialog command)"
+        }
+        ReplyAction::CloseDialog { .. } | ReplyAction::DialogError { .. } => {
+            "there is no open dialog to close or keep open"
+        }
         ReplyAction::Suggestions { .. } => "suggestions answer only a widget update (autocomplete)",
         ReplyAction::AppHome(_) => "the app home card answers only app home events",
         _ => "Chat ignores this reply for this event",
@@ -281,28 +334,50 @@ fn classic_body(action: &ReplyAction, event: &Event) -> Rendered {
     match action {
         A::None => (json!({}), None),
         A::Message(m) => message(to_value(&in_thread(m.clone(), event))),
-        A::PrivateMessage { user, message: m } => message(to_value(&in_thread(m.clone(), event).private_to(user))),
+        A::PrivateMessage { user, message: m } => {
+            message(to_value(&in_thread(m.clone(), event).private_to(user)))
+        }
         A::UpdateMessage(m) => message(with_response(m.clone(), ActionResponse::update_message())),
         A::UpdateUserMessageCards(cards) => {
             let mut m = Message::new();
             m.cards_v2 = Some(cards.clone());
-            message(with_response(m, ActionResponse::update_user_message_cards()))
+            message(with_response(
+                m,
+                ActionResponse::update_user_message_cards(),
+            ))
         }
         A::OpenDialog(card) => {
             let v = with_response(Message::new(), ActionResponse::dialog(card.clone()));
             (v, Some((to_value(card), Surface::Dialog)))
         }
         A::CloseDialog { notification } => (
-            with_response(Message::new(), ActionResponse::dialog_status(StatusCode::Ok, notification.clone().unwrap_or_default())),
+            with_response(
+                Message::new(),
+                ActionResponse::dialog_status(
+                    StatusCode::Ok,
+                    notification.clone().unwrap_or_default(),
+                ),
+            ),
             None,
         ),
-        A::DialogError { status, message } => {
-            (with_response(Message::new(), ActionResponse::dialog_status(status.clone(), message.clone())), None)
-        }
-        A::RequestConfig(url) => (with_response(Message::new(), ActionResponse::request_config(url.clone())), None),
-        A::Suggestions { widget, items } => {
-            (with_response(Message::new(), ActionResponse::update_widget(widget.clone(), items.clone())), None)
-        }
+        A::DialogError { status, message } => (
+            with_response(
+                Message::new(),
+                ActionResponse::dialog_status(status.clone(), message.clone()),
+            ),
+            None,
+        ),
+        A::RequestConfig(url) => (
+            with_response(Message::new(), ActionResponse::request_config(url.clone())),
+            None,
+        ),
+        A::Suggestions { widget, items } => (
+            with_response(
+                Message::new(),
+                ActionResponse::update_widget(widget.clone(), items.clone()),
+            ),
+            None,
+        ),
         A::AppHome(card) => app_home_body(card, event),
     }
 }
@@ -318,41 +393,67 @@ fn app_home_body(card: &Card, event: &Event) -> Rendered {
 
 fn addon_body(action: &ReplyAction, event: &Event) -> Rendered {
     use ReplyAction as A;
-    let chat = |key: &str, inner: Value| json!({"hostAppDataAction": {"chatDataAction": {key: inner}}});
+    let chat =
+        |key: &str, inner: Value| json!({"hostAppDataAction": {"chatDataAction": {key: inner}}});
     let create = |m: Message| {
         let v = to_value(&m);
-        (chat("createMessageAction", json!({"message": v.clone()})), Some((v, Surface::Message)))
+        (
+            chat("createMessageAction", json!({"message": v.clone()})),
+            Some((v, Surface::Message)),
+        )
     };
     match action {
         A::None => (json!({}), None),
         A::Message(m) => create(in_thread(m.clone(), event)),
-        A::PrivateMessage { user, message } => create(in_thread(message.clone(), event).private_to(user)),
+        A::PrivateMessage { user, message } => {
+            create(in_thread(message.clone(), event).private_to(user))
+        }
         A::UpdateMessage(m) => {
             let v = to_value(m);
-            (chat("updateMessageAction", json!({"message": v.clone()})), Some((v, Surface::Message)))
+            (
+                chat("updateMessageAction", json!({"message": v.clone()})),
+                Some((v, Surface::Message)),
+            )
         }
         A::UpdateUserMessageCards(cards) => {
             let v = json!({"cardsV2": cards});
-            (chat("updateInlinePreviewAction", v.clone()), Some((v, Surface::Message)))
+            (
+                chat("updateInlinePreviewAction", v.clone()),
+                Some((v, Surface::Message)),
+            )
         }
         A::OpenDialog(card) => {
-            let nav = if event.kind() == Kind::DialogRequest { "pushCard" } else { "updateCard" };
-            (json!({"action": {"navigations": [{nav: card}]}}), Some((to_value(card), Surface::Dialog)))
+            let nav = if event.kind() == Kind::DialogRequest {
+                "pushCard"
+            } else {
+                "updateCard"
+            };
+            (
+                json!({"action": {"navigations": [{nav: card}]}}),
+                Some((to_value(card), Surface::Dialog)),
+            )
         }
         A::CloseDialog { notification } => {
-            let mut action = json!({"navigations": [{"endNavigation": {"action": "CLOSE_DIALOG"}}]});
-            if let Some(text) = notification {
-                action["notification"] = json!({"text": text});
-            }
+            let close = json!([{"endNavigation": {"action": "CLOSE_DIALOG"}}]);
+            let action = match notification {
+                Some(text) => json!({"navigations": close, "notification": {"text": text}}),
+                None => json!({"navigations": close}),
+            };
             (json!({"action": action}), None)
         }
-        A::DialogError { message, .. } => (json!({"action": {"notification": {"text": message}}}), None),
-        A::RequestConfig(url) => {
-            (json!({"basicAuthorizationPrompt": {"authorizationUrl": url, "resource": "gchat"}}), None)
+        A::DialogError { message, .. } => {
+            (json!({"action": {"notification": {"text": message}}}), None)
         }
+        A::RequestConfig(url) => (
+            json!({"basicAuthorizationPrompt": {"authorizationUrl": url, "resource": "gchat"}}),
+            None,
+        ),
         A::Suggestions { widget, items } => {
             let update = json!({"widgetId": widget, "selectionInputWidgetSuggestions": {"suggestions": items}});
-            (json!({"action": {"modifyOperations": [{"updateWidget": update}]}}), None)
+            (
+                json!({"action": {"modifyOperations": [{"updateWidget": update}]}}),
+                None,
+            )
         }
         A::AppHome(card) => app_home_body(card, event),
     }

@@ -37,7 +37,9 @@ impl std::fmt::Debug for Router {
     }
 }
 
-fn handler(f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static) -> Handler {
+fn handler(
+    f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
+) -> Handler {
     Arc::new(f)
 }
 
@@ -111,7 +113,10 @@ impl Router {
 
     /// Messages in spaces that @mention the app.
     #[must_use]
-    pub fn on_mention(mut self, f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static) -> Self {
+    pub fn on_mention(
+        mut self,
+        f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
+    ) -> Self {
         self.mention = Some(handler(f));
         self
     }
@@ -130,14 +135,20 @@ impl Router {
 
     /// Every event nothing else routes.
     #[must_use]
-    pub fn on_fallback(mut self, f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static) -> Self {
+    pub fn on_fallback(
+        mut self,
+        f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
+    ) -> Self {
         self.fallback = Some(handler(f));
         self
     }
 
     /// The command names routed (for generated help).
     pub fn command_names(&self) -> impl Iterator<Item = &str> {
-        self.commands.keys().map(String::as_str).filter(|k| k.starts_with('/'))
+        self.commands
+            .keys()
+            .map(String::as_str)
+            .filter(|k| k.starts_with('/'))
     }
 
     fn route(&self, event: &Event) -> Option<&Handler> {
@@ -165,12 +176,20 @@ impl Router {
 
 /// Whether the message @mentions an app (in a space; direct messages need no mention).
 fn mentions_app(event: &Event) -> bool {
-    let in_dm = event.space().is_some_and(crate::event::Space::is_direct_message);
-    let annotations = event.message().and_then(|m| m.annotations.as_deref()).unwrap_or_default();
+    let in_dm = event
+        .space()
+        .is_some_and(crate::event::Space::is_direct_message);
+    let annotations = event
+        .message()
+        .and_then(|m| m.annotations.as_deref())
+        .unwrap_or_default();
     !in_dm
         && annotations.iter().any(|a| {
             a.annotation_type == Some(AnnotationType::UserMention)
-                && a.user_mention.as_ref().and_then(|m| m.user.as_ref()).and_then(|u| u.user_type.as_ref())
+                && a.user_mention
+                    .as_ref()
+                    .and_then(|m| m.user.as_ref())
+                    .and_then(|u| u.user_type.as_ref())
                     == Some(&UserType::Bot)
         })
 }

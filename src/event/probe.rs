@@ -71,20 +71,20 @@ impl<'de> Visitor<'de> for TopVisitor {
         const KEPT_KEYS: usize = 6;
         let (mut classic, mut addon, mut push, mut data) = (false, false, false, false);
         let mut keys = Vec::new();
-        while let Some(key) = map.next_key::<Key>()? {
-            match key.0.as_str() {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match key.0.as_ref() {
                 "type" => classic = true,
                 "chat" => addon = true,
                 "data" => data = true,
                 "message" => {
                     push |= matches!(map.next_value::<Found>()?, Found::Object { data: true, .. });
-                    keys.push(key.0);
+                    keys.push(key.0.into_owned());
                     continue;
                 }
                 _ => {}
             }
             if keys.len() < KEPT_KEYS {
-                keys.push(key.0);
+                keys.push(key.0.into_owned());
             }
             map.next_value::<IgnoredAny>()?;
         }
@@ -128,12 +128,30 @@ impl<'de> Visitor<'de> for TopVisitor {
     }
 }
 
-/// An object key, kept as an owned string (keys with escapes cannot be borrowed).
-struct Key(String);
+/// An object key: borrowed from the body when it can be (no escapes).
+struct Key<'a>(std::borrow::Cow<'a, str>);
 
-impl<'de> de::Deserialize<'de> for Key {
+impl<'de: 'a, 'a> de::Deserialize<'de> for Key<'a> {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(Key)
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(std::borrow::Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
     }
 }
 

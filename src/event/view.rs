@@ -128,10 +128,12 @@ impl<'a> CommandView<'a> {
             .or_else(|| annotation?.command_id)
             .map(|id| id.get());
         // The annotation names the command; failing that, the text starts with it.
-        let name = annotation.and_then(|a| a.command_name.as_deref()).or_else(|| {
-            let first = message?.text.as_deref()?.split_whitespace().next()?;
-            (first.len() > 1 && first.starts_with('/')).then_some(first)
-        });
+        let name = annotation
+            .and_then(|a| a.command_name.as_deref())
+            .or_else(|| {
+                let first = message?.text.as_deref()?.split_whitespace().next()?;
+                (first.len() > 1 && first.starts_with('/')).then_some(first)
+            });
         (command_type.is_some() || id.is_some()).then_some(Self {
             command_type,
             id,
@@ -159,13 +161,20 @@ impl<'a> ActionView<'a> {
         common: Option<&'a CommonEventObject>,
     ) -> Option<Self> {
         let common_params = common.and_then(|c| c.parameters.as_ref());
+        // The function: the classic action's name; for add-ons converted from
+        // classic apps, `__action_method_name__`; else `invokedFunction` —
+        // except that HTTP add-ons must put their endpoint URL there, so a
+        // URL yields to a `function` parameter when there is one.
+        let invoked = common.and_then(|c| c.invoked_function.as_deref());
+        let param = |k: &str| common_params.and_then(|p| p.get(k)).map(String::as_str);
         let function = legacy
             .and_then(|a| a.action_method_name.as_deref())
-            .or_else(|| common?.invoked_function.as_deref())
-            .or_else(|| {
-                common_params?
-                    .get(LEGACY_METHOD_PARAMETER)
-                    .map(String::as_str)
+            .or_else(|| param(LEGACY_METHOD_PARAMETER))
+            .or_else(|| match invoked {
+                Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                    param("function").or(invoked)
+                }
+                other => other,
             });
         let mut parameters: Vec<(&str, &str)> = legacy
             .and_then(|a| a.parameters.as_deref())

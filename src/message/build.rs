@@ -29,7 +29,10 @@ impl Message {
 
     /// A text message (Chat markup; see [`text`](super::text) to build it safely).
     pub fn text(text: impl Into<String>) -> Self {
-        Self { text: Some(text.into()), ..Self::default() }
+        Self {
+            text: Some(text.into()),
+            ..Self::default()
+        }
     }
 
     /// Sets the text.
@@ -42,7 +45,9 @@ impl Message {
     /// Adds a card with its id.
     #[must_use]
     pub fn card(mut self, card_id: impl Into<String>, card: Card) -> Self {
-        self.cards_v2.get_or_insert_with(Vec::new).push(CardWithId::new(card_id, card));
+        self.cards_v2
+            .get_or_insert_with(Vec::new)
+            .push(CardWithId::new(card_id, card));
         self
     }
 
@@ -63,7 +68,10 @@ impl Message {
     /// Makes the message visible only to this user (`users/…`).
     #[must_use]
     pub fn private_to(mut self, user_name: impl Into<String>) -> Self {
-        let user = User { name: Some(user_name.into()), ..User::default() };
+        let user = User {
+            name: Some(user_name.into()),
+            ..User::default()
+        };
         self.private_message_viewer = Some(user);
         self
     }
@@ -78,9 +86,17 @@ impl Message {
     /// Adds buttons under the message.
     #[must_use]
     pub fn accessory_buttons(mut self, buttons: impl IntoIterator<Item = Button>) -> Self {
-        let list = ButtonList { buttons: Some(buttons.into_iter().collect()), ..ButtonList::default() };
-        let widget = AccessoryWidget { button_list: Some(list), ..AccessoryWidget::default() };
-        self.accessory_widgets.get_or_insert_with(Vec::new).push(widget);
+        let list = ButtonList {
+            buttons: Some(buttons.into_iter().collect()),
+            ..ButtonList::default()
+        };
+        let widget = AccessoryWidget {
+            button_list: Some(list),
+            ..AccessoryWidget::default()
+        };
+        self.accessory_widgets
+            .get_or_insert_with(Vec::new)
+            .push(widget);
         self
     }
 
@@ -95,13 +111,20 @@ impl Message {
 impl CardWithId {
     /// A card with its id.
     pub fn new(card_id: impl Into<String>, card: Card) -> Self {
-        Self { card_id: Some(card_id.into()), card: Some(card), ..Self::default() }
+        Self {
+            card_id: Some(card_id.into()),
+            card: Some(card),
+            ..Self::default()
+        }
     }
 }
 
 impl ActionResponse {
     fn of(response_type: ActionResponseType) -> Self {
-        Self { response_type: Some(response_type), ..Self::default() }
+        Self {
+            response_type: Some(response_type),
+            ..Self::default()
+        }
     }
 
     /// Post a new message.
@@ -121,14 +144,26 @@ impl ActionResponse {
 
     /// Ask the user to configure or sign in at `url`.
     pub fn request_config(url: impl Into<String>) -> Self {
-        Self { url: Some(url.into()), ..Self::of(ActionResponseType::RequestConfig) }
+        Self {
+            url: Some(url.into()),
+            ..Self::of(ActionResponseType::RequestConfig)
+        }
     }
 
     /// Open (or replace) a dialog.
     pub fn dialog(body: Card) -> Self {
-        let dialog = Dialog { body: Some(body), ..Dialog::default() };
-        let action = DialogAction { dialog: Some(dialog), ..DialogAction::default() };
-        Self { dialog_action: Some(action), ..Self::of(ActionResponseType::Dialog) }
+        let dialog = Dialog {
+            body: Some(body),
+            ..Dialog::default()
+        };
+        let action = DialogAction {
+            dialog: Some(dialog),
+            ..DialogAction::default()
+        };
+        Self {
+            dialog_action: Some(action),
+            ..Self::of(ActionResponseType::Dialog)
+        }
     }
 
     /// Answer a dialog submit: `OK` closes it, an error keeps it open with the message.
@@ -139,15 +174,34 @@ impl ActionResponse {
             user_facing_message: Some(message).filter(|m| !m.is_empty()),
             ..ActionStatus::default()
         };
-        let action = DialogAction { action_status: Some(status), ..DialogAction::default() };
-        Self { dialog_action: Some(action), ..Self::of(ActionResponseType::Dialog) }
+        let action = DialogAction {
+            action_status: Some(status),
+            ..DialogAction::default()
+        };
+        Self {
+            dialog_action: Some(action),
+            ..Self::of(ActionResponseType::Dialog)
+        }
     }
 
     /// Autocomplete suggestions for the selection input `widget`.
-    pub fn update_widget(widget: impl Into<String>, items: impl IntoIterator<Item = SelectionItem>) -> Self {
-        let suggestions = SelectionItems { items: Some(items.into_iter().collect()), ..SelectionItems::default() };
-        let updated = UpdatedWidget { widget: Some(widget.into()), suggestions: Some(suggestions), ..UpdatedWidget::default() };
-        Self { updated_widget: Some(updated), ..Self::of(ActionResponseType::UpdateWidget) }
+    pub fn update_widget(
+        widget: impl Into<String>,
+        items: impl IntoIterator<Item = SelectionItem>,
+    ) -> Self {
+        let suggestions = SelectionItems {
+            items: Some(items.into_iter().collect()),
+            ..SelectionItems::default()
+        };
+        let updated = UpdatedWidget {
+            widget: Some(widget.into()),
+            suggestions: Some(suggestions),
+            ..UpdatedWidget::default()
+        };
+        Self {
+            updated_widget: Some(updated),
+            ..Self::of(ActionResponseType::UpdateWidget)
+        }
     }
 }
 
@@ -198,7 +252,10 @@ impl Card {
 impl CardHeader {
     /// A header with a title.
     pub fn new(title: impl Into<String>) -> Self {
-        Self { title: Some(title.into()), ..Self::default() }
+        Self {
+            title: Some(title.into()),
+            ..Self::default()
+        }
     }
 
     /// Sets the subtitle.
@@ -256,72 +313,127 @@ impl Section {
 impl Widget {
     /// A text paragraph (card HTML subset).
     pub fn text(text: impl Into<String>) -> Self {
-        Self::paragraph(TextParagraph { text: Some(text.into()), ..TextParagraph::default() })
+        Self::paragraph(TextParagraph {
+            text: Some(text.into()),
+            ..TextParagraph::default()
+        })
     }
 
     /// A text paragraph with all its options.
     pub fn paragraph(paragraph: TextParagraph) -> Self {
-        Self { text_paragraph: Some(paragraph), ..Self::default() }
+        Self {
+            text_paragraph: Some(paragraph),
+            ..Self::default()
+        }
     }
 
     /// An image.
     pub fn image(url: impl Into<String>, alt_text: impl Into<String>) -> Self {
-        let image = Image { image_url: Some(url.into()), alt_text: Some(alt_text.into()), ..Image::default() };
-        Self { image: Some(image), ..Self::default() }
+        let image = Image {
+            image_url: Some(url.into()),
+            alt_text: Some(alt_text.into()),
+            ..Image::default()
+        };
+        Self {
+            image: Some(image),
+            ..Self::default()
+        }
     }
 
     /// Decorated text.
     pub fn decorated(text: DecoratedText) -> Self {
-        Self { decorated_text: Some(text), ..Self::default() }
+        Self {
+            decorated_text: Some(text),
+            ..Self::default()
+        }
     }
 
     /// A row of buttons.
     pub fn buttons(buttons: impl IntoIterator<Item = Button>) -> Self {
-        let list = ButtonList { buttons: Some(buttons.into_iter().collect()), ..ButtonList::default() };
-        Self { button_list: Some(list), ..Self::default() }
+        let list = ButtonList {
+            buttons: Some(buttons.into_iter().collect()),
+            ..ButtonList::default()
+        };
+        Self {
+            button_list: Some(list),
+            ..Self::default()
+        }
     }
 
     /// A text input.
     pub fn text_input(input: TextInput) -> Self {
-        Self { text_input: Some(input), ..Self::default() }
+        Self {
+            text_input: Some(input),
+            ..Self::default()
+        }
     }
 
     /// A selection input.
     pub fn selection(input: SelectionInput) -> Self {
-        Self { selection_input: Some(input), ..Self::default() }
+        Self {
+            selection_input: Some(input),
+            ..Self::default()
+        }
     }
 
     /// A date/time picker.
     pub fn date_time(picker: DateTimePicker) -> Self {
-        Self { date_time_picker: Some(picker), ..Self::default() }
+        Self {
+            date_time_picker: Some(picker),
+            ..Self::default()
+        }
     }
 
     /// A divider.
     pub fn divider() -> Self {
-        Self { divider: Some(Divider::default()), ..Self::default() }
+        Self {
+            divider: Some(Divider::default()),
+            ..Self::default()
+        }
     }
 
     /// A grid.
     pub fn grid(grid: Grid) -> Self {
-        Self { grid: Some(grid), ..Self::default() }
+        Self {
+            grid: Some(grid),
+            ..Self::default()
+        }
     }
 
     /// One or two columns (Chat allows no more).
     pub fn columns(first: Column, second: Option<Column>) -> Self {
         let items = std::iter::once(first).chain(second).collect();
-        Self { columns: Some(Columns { column_items: Some(items), ..Columns::default() }), ..Self::default() }
+        Self {
+            columns: Some(Columns {
+                column_items: Some(items),
+                ..Columns::default()
+            }),
+            ..Self::default()
+        }
     }
 
     /// A list of chips.
     pub fn chips(chips: impl IntoIterator<Item = Chip>) -> Self {
-        let list = ChipList { chips: Some(chips.into_iter().collect()), ..ChipList::default() };
-        Self { chip_list: Some(list), ..Self::default() }
+        let list = ChipList {
+            chips: Some(chips.into_iter().collect()),
+            ..ChipList::default()
+        };
+        Self {
+            chip_list: Some(list),
+            ..Self::default()
+        }
     }
 
     /// A carousel.
     pub fn carousel(cards: impl IntoIterator<Item = CarouselCard>) -> Self {
-        let carousel = Carousel { carousel_cards: Some(cards.into_iter().collect()), ..Carousel::default() };
-        Self { carousel: Some(carousel), ..Self::default() }
+        let carousel = Carousel {
+            carousel_cards: Some(cards.into_iter().collect()),
+            ..Carousel::default()
+        };
+        Self {
+            carousel: Some(carousel),
+            ..Self::default()
+        }
     }
 
     /// Sets the horizontal alignment.
@@ -353,22 +465,13 @@ impl Widget {
     }
 }
 
-/// What ends a decorated text (one at most).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum DecoratedEnd {
-    /// A button.
-    Button(Button),
-    /// A switch or checkbox.
-    Switch(SwitchControl),
-    /// An icon.
-    Icon(Icon),
-}
-
 impl DecoratedText {
     /// Decorated text with its (required) text.
     pub fn new(text: impl Into<String>) -> Self {
-        Self { text: Some(text.into()), ..Self::default() }
+        Self {
+            text: Some(text.into()),
+            ..Self::default()
+        }
     }
 
     /// Sets the label above.
@@ -406,17 +509,24 @@ impl DecoratedText {
         self
     }
 
-    /// Sets the end control, replacing any other.
+    /// Ends with a button (replacing a switch or end icon: one at most).
     #[must_use]
-    pub fn end(mut self, end: DecoratedEnd) -> Self {
-        self.button = None;
-        self.switch_control = None;
-        self.end_icon = None;
-        match end {
-            DecoratedEnd::Button(b) => self.button = Some(b),
-            DecoratedEnd::Switch(s) => self.switch_control = Some(s),
-            DecoratedEnd::Icon(i) => self.end_icon = Some(i),
-        }
+    pub fn end_button(mut self, button: Button) -> Self {
+        (self.button, self.switch_control, self.end_icon) = (Some(button), None, None);
+        self
+    }
+
+    /// Ends with a switch or checkbox (replacing a button or end icon).
+    #[must_use]
+    pub fn end_switch(mut self, switch: SwitchControl) -> Self {
+        (self.button, self.switch_control, self.end_icon) = (None, Some(switch), None);
+        self
+    }
+
+    /// Ends with an icon (replacing a button or switch).
+    #[must_use]
+    pub fn end_icon(mut self, icon: Icon) -> Self {
+        (self.button, self.switch_control, self.end_icon) = (None, None, Some(icon));
         self
     }
 }
@@ -424,12 +534,25 @@ impl DecoratedText {
 impl Button {
     /// A text button.
     pub fn new(text: impl Into<String>, on_click: impl Into<OnClick>) -> Self {
-        Self { text: Some(text.into()), on_click: Some(on_click.into()), ..Self::default() }
+        Self {
+            text: Some(text.into()),
+            on_click: Some(on_click.into()),
+            ..Self::default()
+        }
     }
 
     /// An icon button (give it alt text for accessibility).
-    pub fn with_icon(icon: Icon, alt_text: impl Into<String>, on_click: impl Into<OnClick>) -> Self {
-        Self { icon: Some(icon), alt_text: Some(alt_text.into()), on_click: Some(on_click.into()), ..Self::default() }
+    pub fn with_icon(
+        icon: Icon,
+        alt_text: impl Into<String>,
+        on_click: impl Into<OnClick>,
+    ) -> Self {
+        Self {
+            icon: Some(icon),
+            alt_text: Some(alt_text.into()),
+            on_click: Some(on_click.into()),
+            ..Self::default()
+        }
     }
 
     /// A button that opens a URL.
@@ -447,7 +570,12 @@ impl Button {
     /// Sets a background color (components 0 to 1).
     #[must_use]
     pub fn color(mut self, red: f64, green: f64, blue: f64) -> Self {
-        self.color = Some(Color { red: Some(red.into()), green: Some(green.into()), blue: Some(blue.into()), ..Color::default() });
+        self.color = Some(Color {
+            red: Some(red.into()),
+            green: Some(green.into()),
+            blue: Some(blue.into()),
+            ..Color::default()
+        });
         self
     }
 
@@ -462,18 +590,33 @@ impl Button {
 impl OnClick {
     /// Open a URL.
     pub fn open_link(url: impl Into<String>) -> Self {
-        Self { open_link: Some(OpenLink { url: Some(url.into()), ..OpenLink::default() }), ..Self::default() }
+        Self {
+            open_link: Some(OpenLink {
+                url: Some(url.into()),
+                ..OpenLink::default()
+            }),
+            ..Self::default()
+        }
     }
 
     /// Call the app.
     pub fn action(action: Action) -> Self {
-        Self { action: Some(action), ..Self::default() }
+        Self {
+            action: Some(action),
+            ..Self::default()
+        }
     }
 
     /// Show a menu.
     pub fn overflow(items: impl IntoIterator<Item = OverflowMenuItem>) -> Self {
-        let menu = OverflowMenu { items: Some(items.into_iter().collect()), ..OverflowMenu::default() };
-        Self { overflow_menu: Some(menu), ..Self::default() }
+        let menu = OverflowMenu {
+            items: Some(items.into_iter().collect()),
+            ..OverflowMenu::default()
+        };
+        Self {
+            overflow_menu: Some(menu),
+            ..Self::default()
+        }
     }
 }
 
@@ -486,20 +629,31 @@ impl From<Action> for OnClick {
 impl OverflowMenuItem {
     /// A menu item.
     pub fn new(text: impl Into<String>, on_click: impl Into<OnClick>) -> Self {
-        Self { text: Some(text.into()), on_click: Some(Box::new(on_click.into())), ..Self::default() }
+        Self {
+            text: Some(text.into()),
+            on_click: Some(Box::new(on_click.into())),
+            ..Self::default()
+        }
     }
 }
 
 impl Action {
     /// A call to `function` (a name for Chat apps, the endpoint URL for HTTP add-ons).
     pub fn new(function: impl Into<String>) -> Self {
-        Self { function: Some(function.into()), ..Self::default() }
+        Self {
+            function: Some(function.into()),
+            ..Self::default()
+        }
     }
 
     /// Adds a parameter.
     #[must_use]
     pub fn param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        let p = ActionParameter { key: key.into(), value: value.into(), ..ActionParameter::default() };
+        let p = ActionParameter {
+            key: key.into(),
+            value: value.into(),
+            ..ActionParameter::default()
+        };
         self.parameters.get_or_insert_with(Vec::new).push(p);
         self
     }
@@ -529,25 +683,41 @@ impl Action {
 impl Icon {
     /// A built-in icon (`EMAIL`, `STAR`, ...).
     pub fn known(name: impl Into<String>) -> Self {
-        Self { known_icon: Some(name.into()), ..Self::default() }
+        Self {
+            known_icon: Some(name.into()),
+            ..Self::default()
+        }
     }
 
     /// An image icon (HTTPS).
     pub fn url(url: impl Into<String>) -> Self {
-        Self { icon_url: Some(url.into()), ..Self::default() }
+        Self {
+            icon_url: Some(url.into()),
+            ..Self::default()
+        }
     }
 
     /// A Material icon (`check_circle`).
     pub fn material(name: impl Into<String>) -> Self {
-        let icon = MaterialIcon { name: Some(name.into()), ..MaterialIcon::default() };
-        Self { material_icon: Some(icon), ..Self::default() }
+        let icon = MaterialIcon {
+            name: Some(name.into()),
+            ..MaterialIcon::default()
+        };
+        Self {
+            material_icon: Some(icon),
+            ..Self::default()
+        }
     }
 }
 
 impl TextInput {
     /// A text input with its (required) name and label.
     pub fn new(name: impl Into<String>, label: impl Into<String>) -> Self {
-        Self { name: Some(name.into()), label: Some(label.into()), ..Self::default() }
+        Self {
+            name: Some(name.into()),
+            label: Some(label.into()),
+            ..Self::default()
+        }
     }
 
     /// Several lines.
@@ -575,12 +745,22 @@ impl TextInput {
 impl SelectionInput {
     /// A selection input with its (required) name, a label and a kind.
     pub fn new(name: impl Into<String>, label: impl Into<String>, kind: SelectionType) -> Self {
-        Self { name: Some(name.into()), label: Some(label.into()), selection_type: Some(kind), ..Self::default() }
+        Self {
+            name: Some(name.into()),
+            label: Some(label.into()),
+            selection_type: Some(kind),
+            ..Self::default()
+        }
     }
 
     /// Adds an option.
     #[must_use]
-    pub fn item(mut self, text: impl Into<String>, value: impl Into<String>, selected: bool) -> Self {
+    pub fn item(
+        mut self,
+        text: impl Into<String>,
+        value: impl Into<String>,
+        selected: bool,
+    ) -> Self {
         let item = SelectionItem {
             text: Some(text.into()),
             value: Some(value.into()),
@@ -594,8 +774,17 @@ impl SelectionInput {
 
 impl DateTimePicker {
     /// A picker with its name, label and kind.
-    pub fn new(name: impl Into<String>, label: impl Into<String>, kind: DateTimePickerType) -> Self {
-        Self { name: Some(name.into()), label: Some(label.into()), picker_type: Some(kind), ..Self::default() }
+    pub fn new(
+        name: impl Into<String>,
+        label: impl Into<String>,
+        kind: DateTimePickerType,
+    ) -> Self {
+        Self {
+            name: Some(name.into()),
+            label: Some(label.into()),
+            picker_type: Some(kind),
+            ..Self::default()
+        }
     }
 
     /// Sets the initial value (ms since the epoch, UTC).
@@ -609,27 +798,41 @@ impl DateTimePicker {
 impl Chip {
     /// A chip.
     pub fn new(label: impl Into<String>, on_click: impl Into<OnClick>) -> Self {
-        Self { label: Some(label.into()), on_click: Some(on_click.into()), ..Self::default() }
+        Self {
+            label: Some(label.into()),
+            on_click: Some(on_click.into()),
+            ..Self::default()
+        }
     }
 }
 
 impl Column {
     /// A column of widgets.
     pub fn new(widgets: impl IntoIterator<Item = Widget>) -> Self {
-        Self { widgets: Some(widgets.into_iter().collect()), ..Self::default() }
+        Self {
+            widgets: Some(widgets.into_iter().collect()),
+            ..Self::default()
+        }
     }
 }
 
 impl CarouselCard {
     /// A carousel card of widgets (text, buttons, images).
     pub fn new(widgets: impl IntoIterator<Item = Widget>) -> Self {
-        Self { widgets: Some(widgets.into_iter().collect()), ..Self::default() }
+        Self {
+            widgets: Some(widgets.into_iter().collect()),
+            ..Self::default()
+        }
     }
 }
 
 impl SelectionItem {
     /// An item (for autocomplete suggestions).
     pub fn new(text: impl Into<String>, value: impl Into<String>) -> Self {
-        Self { text: Some(text.into()), value: Some(value.into()), ..Self::default() }
+        Self {
+            text: Some(text.into()),
+            value: Some(value.into()),
+            ..Self::default()
+        }
     }
 }

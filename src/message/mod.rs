@@ -8,5 +8,4 @@ pub mod render;
 mod shape;
 pub mod text;
 
-pub use build::DecoratedEnd;
 pub use shape::{Shape, WIDGET_KINDS, shape};

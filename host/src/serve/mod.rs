@@ -1,0 +1,307 @@
+//! `gchat serve`: the engine over HTTP.
+//!
+//! The first line on stdout is `listening on http://ADDR` (with the port
+//! actually bound, so `--listen 127.0.0.1:0` works); logs go to stderr.
+//! SIGTERM or Ctrl-C stops accepting, drains in-flight requests and
+//! deferred work, and exits 0.
+
+mod dev;
+mod http;
+mod keys;
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use gchat::auth::{Expectation, KeySet, Verifier};
+use tracing_subscriber::EnvFilter;
+
+use crate::token_cmd::{ExpectationArgs, system_now};
+use crate::{apps, input};
+
+use self::keys::{FetchUrls, KeyStore};
+
+/// Log line format.
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    /// One human-readable line per event.
+    Compact,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Arguments of `gchat serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// The address to listen on (port 0 picks a free port).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    listen: String,
+    #[command(flatten)]
+    expect: ExpectationArgs,
+    /// A key document (JWKS or x509 certificate map) to verify with instead of
+    /// fetching Google's; repeatable. Disables fetching.
+    #[arg(long = "keys", value_name = "FILE")]
+    keys: Vec<PathBuf>,
+    /// Development: make a throwaway signing key, accept endpoint-URL tokens
+    /// for this server signed by it, and print a `curl` command that sends a
+    /// signed sample event.
+    #[arg(long)]
+    dev: bool,
+    /// Accept every request without checking its token. Anyone who can reach
+    /// the server can drive the app: local experiments only.
+    #[arg(long)]
+    insecure_skip_verification: bool,
+    /// Log format (filter with RUST_LOG; default `info`).
+    #[arg(long, value_enum, default_value = "compact")]
+    log_format: LogFormat,
+    /// The least time between two fetches of a key document caused by
+    /// tokens with unknown key ids.
+    #[arg(long, value_name = "SECONDS", default_value_t = Verifier::DEFAULT_REFETCH_COOLDOWN.as_secs())]
+    refetch_cooldown: u64,
+    /// On shutdown, how long to wait for in-flight requests and deferred work.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    drain_timeout: u64,
+    /// Fetch Google's ID-token keys (JWKS) from this URL instead (for tests).
+    #[arg(long, value_name = "URL", hide = true, conflicts_with = "keys")]
+    google_keys_url: Option<String>,
+    /// Fetch the Chat service account's certificates from this URL instead (for tests).
+    #[arg(long, value_name = "URL", hide = true, conflicts_with = "keys")]
+    chat_certs_url: Option<String>,
+}
+
+fn usage(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("gchat serve: {message}");
+    ExitCode::from(input::USAGE)
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    match format {
+        LogFormat::Compact => builder.compact().init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .init(),
+    }
+}
+
+/// Runs the server until SIGTERM or Ctrl-C.
+pub fn run(args: &ServeArgs) -> ExitCode {
+    let mut expectations = match args.expect.expectations() {
+        Ok(e) => e,
+        Err(message) => return usage(message),
+    };
+    let insecure = args.insecure_skip_verification;
+    if insecure && (args.dev || !expectations.is_empty() || !args.keys.is_empty()) {
+        return usage(
+            "--insecure-skip-verification checks no token: it cannot be combined with --dev, expectations or --keys",
+        );
+    }
+    if !insecure && !args.dev && expectations.is_empty() {
+        return usage(
+            "no expectation, so every request would be refused (fail closed). Declare which tokens to accept: \
+             --project-number N, --endpoint-url URL [--addon-email EMAIL], or --pubsub-audience A with --pubsub-email E; \
+             or use --dev for local development",
+        );
+    }
+    let mut keys = KeySet::new();
+    for path in &args.keys {
+        let parsed = std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|body| KeySet::parse(&body).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(set) => keys.merge(set),
+            Err(e) => return usage(format_args!("{}: {e}", path.display())),
+        }
+    }
+    init_logging(args.log_format);
+    if insecure {
+        eprintln!(
+            "gchat serve: WARNING: --insecure-skip-verification: token verification is OFF; \
+             anyone who can reach this server can drive the app"
+        );
+        tracing::warn!("token verification is off (--insecure-skip-verification)");
+    }
+    let dev_key = if args.dev {
+        match dev::key() {
+            Ok((key, set)) => {
+                keys.merge(set);
+                Some(key)
+            }
+            Err(e) => return usage(format_args!("cannot make the dev key: {e}")),
+        }
+    } else {
+        None
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return usage(format_args!("cannot start the runtime: {e}")),
+    };
+    let code = runtime.block_on(async {
+        let listener = match tokio::net::TcpListener::bind(&args.listen).await {
+            Ok(l) => l,
+            Err(e) => return usage(format_args!("cannot listen on {}: {e}", args.listen)),
+        };
+        let addr = match listener.local_addr() {
+            Ok(a) => a,
+            Err(e) => return usage(format_args!("cannot read the bound address: {e}")),
+        };
+        let dev_url = dev::endpoint_url(addr);
+        // Keys come from files, or from the dev key alone, or are fetched.
+        let fetch = !insecure && args.keys.is_empty() && !expectations.is_empty();
+        if dev_key.is_some() {
+            expectations.push(Expectation::endpoint_url(&dev_url));
+        }
+        let verifier = if insecure {
+            Verifier::insecure_skip_verification()
+        } else {
+            Verifier::new(expectations)
+                .with_refetch_cooldown(Duration::from_secs(args.refetch_cooldown))
+        };
+        let engine = match apps::engine(verifier) {
+            Ok(engine) => engine,
+            Err(message) => return usage(message),
+        };
+        let store = if fetch {
+            let urls = FetchUrls {
+                google_keys: args.google_keys_url.clone(),
+                chat_certs: args.chat_certs_url.clone(),
+            };
+            match KeyStore::fetching(keys, &urls) {
+                Ok(store) => store,
+                Err(message) => return usage(message),
+            }
+        } else {
+            KeyStore::fixed(keys)
+        };
+        let server = Arc::new(http::Server::new(engine, store));
+        if fetch {
+            // Fetched in the background: requests that need the keys meanwhile
+            // wait for this same fetch.
+            let server = Arc::clone(&server);
+            let snapshot = server.keys.snapshot();
+            let missing = server
+                .engine()
+                .verifier()
+                .key_requests(&snapshot.keys, system_now());
+            tokio::spawn(async move { server.keys.ensure(&missing, &snapshot).await });
+        }
+        let signals = match Signals::register() {
+            Ok(s) => s,
+            Err(e) => return usage(format_args!("cannot watch for signals: {e}")),
+        };
+        let mut out = format!("listening on http://{addr}\n");
+        if let Some(key) = &dev_key {
+            match dev::instructions(key, &dev_url, system_now()) {
+                Ok(text) => out.push_str(&text),
+                Err(e) => return usage(format_args!("cannot build the dev sample: {e}")),
+            }
+        }
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(out.as_bytes());
+        let _ = stdout.flush();
+        drop(stdout);
+        tracing::info!(%addr, verification = if insecure { "skipped" } else { "on" }, dev = args.dev, "listening");
+        serve(listener, server, signals, Duration::from_secs(args.drain_timeout)).await
+    });
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    code
+}
+
+/// Serves until a shutdown signal, then drains.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    server: Arc<http::Server>,
+    signals: Signals,
+    drain: Duration,
+) -> ExitCode {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        signals.recv().await;
+        tracing::info!("shutting down: no new connections; draining in-flight requests");
+        let _ = stop_tx.send(true);
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        // An error means the sender is gone, which only happens after sending.
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let app = http::router(Arc::clone(&server));
+    let serving = axum::serve(listener, app).with_graceful_shutdown(stopped(stop_rx.clone()));
+    let deadline = async {
+        stopped(stop_rx).await;
+        tokio::time::sleep(drain).await;
+    };
+    tokio::select! {
+        result = serving => {
+            if let Err(e) = result {
+                tracing::error!(error = %e, "the server failed");
+                return ExitCode::from(input::REFUSED);
+            }
+        }
+        () = deadline => {
+            tracing::warn!(seconds = drain.as_secs(), "drain timed out; requests still in flight were dropped");
+            return ExitCode::from(input::REFUSED);
+        }
+    }
+    if tokio::time::timeout(drain, server.tasks.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("deferred work still running at exit");
+        return ExitCode::from(input::REFUSED);
+    }
+    tracing::info!("stopped");
+    ExitCode::SUCCESS
+}
+
+/// SIGTERM and Ctrl-C (SIGINT), registered at once so that a signal that
+/// arrives right after the "listening" line is not lost.
+struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn register() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Self {})
+    }
+
+    /// Waits for either signal.
+    async fn recv(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+}
