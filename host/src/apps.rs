@@ -1,7 +1,10 @@
 //! Which app the engine runs: the one place that chooses it, for `serve`
-//! and `simulate` alike. A later change adds config-file apps (`--app FILE`).
+//! and `simulate` alike: a config-file app (`--app FILE`, TOML or JSON) or
+//! the embedded default app.
 
-use gchat::app::{Engine, default_app};
+use std::path::Path;
+
+use gchat::app::{ConfigApp, Engine, default_app};
 use gchat::auth::Verifier;
 
 /// The largest request body the engine accepts: 1 MiB, the core's default
@@ -9,9 +12,20 @@ use gchat::auth::Verifier;
 /// layer and the engine agree.
 pub const MAX_BODY: usize = 1024 * 1024;
 
-/// The engine running the chosen app behind `verifier`.
-pub fn engine(verifier: Verifier) -> Result<Engine, String> {
-    Ok(Engine::new(default_app(), verifier).with_max_body(MAX_BODY))
+/// The engine running the app in `file` (else the default app) behind
+/// `verifier`. Config errors come back as `file:line: message`.
+pub fn engine(file: Option<&Path>, verifier: Verifier) -> Result<Engine, String> {
+    let engine = match file {
+        None => Engine::new(default_app(), verifier),
+        Some(path) => {
+            let source = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let app =
+                ConfigApp::load(&source, &path.display().to_string()).map_err(|e| e.to_string())?;
+            Engine::new(app, verifier)
+        }
+    };
+    Ok(engine.with_max_body(MAX_BODY))
 }
 
 #[cfg(test)]

@@ -13,6 +13,9 @@ use crate::{apps, input, token_cmd};
 /// Arguments of `gchat simulate`.
 #[derive(Args)]
 pub struct SimulateArgs {
+    /// A config-file app (TOML, or JSON by extension); default: the embedded app.
+    #[arg(long, value_name = "FILE")]
+    app: Option<std::path::PathBuf>,
     /// The time the app sees, in Unix seconds (default: the system clock).
     #[arg(long, value_name = "UNIX_SECONDS")]
     now: Option<i64>,
@@ -27,7 +30,7 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
         Ok(body) => body,
         Err(code) => return code,
     };
-    let engine = match apps::engine(Verifier::insecure_skip_verification()) {
+    let engine = match apps::engine(args.app.as_deref(), Verifier::insecure_skip_verification()) {
         Ok(engine) => engine,
         Err(message) => {
             eprintln!("gchat: {message}");

@@ -195,3 +195,40 @@ fn keys_new_mint_and_verify_work_together() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn simulate_runs_config_file_apps_and_reports_their_errors() {
+    let app = format!("{}/../examples/apps/ops.toml", env!("CARGO_MANIFEST_DIR"));
+    let out = gchat(
+        &[
+            "simulate",
+            "--app",
+            &app,
+            "--now",
+            "1800000000",
+            &fixture("classic-slash_command.json"),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out.stdout)["body"]["text"], "hello world");
+    let bad = std::env::temp_dir().join(format!("gchat-bad-app-{}.toml", std::process::id()));
+    std::fs::write(
+        &bad,
+        "[[rule]]\nwhen = { command = \"/x\" }\ntext = \"{{ oops\"\n",
+    )
+    .unwrap();
+    let out = gchat(
+        &[
+            "simulate",
+            "--app",
+            bad.to_str().unwrap(),
+            &fixture("classic-message.json"),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(":3: template error"), "{err}");
+    std::fs::remove_file(bad).unwrap();
+}

@@ -36,6 +36,9 @@ enum LogFormat {
 /// Arguments of `gchat serve`.
 #[derive(Args)]
 pub struct ServeArgs {
+    /// A config-file app (TOML, or JSON by extension); default: the embedded app.
+    #[arg(long, value_name = "FILE")]
+    app: Option<std::path::PathBuf>,
     /// The address to listen on (port 0 picks a free port).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     listen: String,
@@ -170,7 +173,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             Verifier::new(expectations)
                 .with_refetch_cooldown(Duration::from_secs(args.refetch_cooldown))
         };
-        let engine = match apps::engine(verifier) {
+        let engine = match apps::engine(args.app.as_deref(), verifier) {
             Ok(engine) => engine,
             Err(message) => return usage(message),
         };
