@@ -66,22 +66,22 @@ pub struct ChatEvent {
     pub space: Option<Space>,
     /// A message for the app (MESSAGE; link previews carry `message.matchedUrl`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_payload: Option<ChatPayload>,
+    pub message_payload: Option<Box<ChatPayload>>,
     /// The app was added to a space.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub added_to_space_payload: Option<ChatPayload>,
+    pub added_to_space_payload: Option<Box<ChatPayload>>,
     /// The app was removed from a space.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub removed_from_space_payload: Option<ChatPayload>,
+    pub removed_from_space_payload: Option<Box<ChatPayload>>,
     /// A card or dialog button was clicked.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub button_clicked_payload: Option<ChatPayload>,
+    pub button_clicked_payload: Option<Box<ChatPayload>>,
     /// A widget was updated (autocomplete).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub widget_updated_payload: Option<ChatPayload>,
+    pub widget_updated_payload: Option<Box<ChatPayload>>,
     /// A slash or quick command was used.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_command_payload: Option<ChatPayload>,
+    pub app_command_payload: Option<Box<ChatPayload>>,
     /// Fields gchat does not model, including payloads it does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -103,7 +103,7 @@ pub struct ChatEvent {
 pub struct ChatPayload {
     /// The message.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<Message>,
+    pub message: Option<Box<Message>>,
     /// The space.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub space: Option<Space>,
@@ -164,20 +164,20 @@ impl ChatEvent {
     /// The payload this event carries.
     pub fn payload(&self) -> Payload<'_> {
         let known = [
-            self.message_payload.as_ref().map(Payload::Message),
+            self.message_payload.as_deref().map(Payload::Message),
             self.added_to_space_payload
-                .as_ref()
+                .as_deref()
                 .map(Payload::AddedToSpace),
             self.removed_from_space_payload
-                .as_ref()
+                .as_deref()
                 .map(Payload::RemovedFromSpace),
             self.button_clicked_payload
-                .as_ref()
+                .as_deref()
                 .map(Payload::ButtonClicked),
             self.widget_updated_payload
-                .as_ref()
+                .as_deref()
                 .map(Payload::WidgetUpdated),
-            self.app_command_payload.as_ref().map(Payload::AppCommand),
+            self.app_command_payload.as_deref().map(Payload::AppCommand),
         ];
         if let Some(p) = known.into_iter().flatten().next() {
             return p;

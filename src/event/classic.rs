@@ -25,7 +25,7 @@ pub struct ClassicEvent {
     pub thread_key: Option<String>,
     /// The message (MESSAGE, ADDED_TO_SPACE via mention, CARD_CLICKED).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<Message>,
+    pub message: Option<Box<Message>>,
     /// The person who interacted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,

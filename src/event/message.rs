@@ -49,7 +49,7 @@ pub struct Message {
     pub thread: Option<Thread>,
     /// The space the message was posted in.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub space: Option<Space>,
+    pub space: Option<Box<Space>>,
     /// Plain-text description of the cards.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_text: Option<String>,

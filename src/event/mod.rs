@@ -190,7 +190,7 @@ impl Event {
                 event_type: Some(&e.event_type),
                 dialog: e.dialog_event_type.as_ref(),
                 command_type: command_type(e.app_command_metadata.as_ref()),
-                message: e.message.as_ref(),
+                message: e.message.as_deref(),
                 common: e.common.as_ref(),
             }),
             Inner::Addon(e) => {
@@ -201,7 +201,7 @@ impl Event {
                     command_type: command_type(
                         payload.and_then(|p| p.app_command_metadata.as_ref()),
                     ),
-                    message: payload.and_then(|p| p.message.as_ref()),
+                    message: payload.and_then(|p| p.message.as_deref()),
                     common: e.common_event_object.as_ref(),
                 })
             }
@@ -231,9 +231,9 @@ impl Event {
     /// The message the event is about, if any.
     pub fn message(&self) -> Option<&Message> {
         match self.inner() {
-            Inner::Classic(e) => e.message.as_ref(),
-            Inner::Addon(e) => e.chat.payload_content()?.message.as_ref(),
-            Inner::Space(e) => e.data.entries().first()?.message.as_ref(),
+            Inner::Classic(e) => e.message.as_deref(),
+            Inner::Addon(e) => e.chat.payload_content()?.message.as_deref(),
+            Inner::Space(e) => e.data.entries().first()?.message.as_deref(),
         }
     }
 
@@ -245,9 +245,9 @@ impl Event {
                 .payload()
                 .and_then(|p| p.space.as_ref())
                 .or(e.chat.space.as_ref()),
-            Inner::Space(e) => e.data.entries().first().and_then(|d| d.space.as_ref()),
+            Inner::Space(e) => e.data.entries().first().and_then(|d| d.space.as_deref()),
         };
-        own.or_else(|| self.message()?.space.as_ref())
+        own.or_else(|| self.message()?.space.as_deref())
     }
 
     /// The person who interacted (for space events: the message sender,
@@ -300,10 +300,10 @@ impl Event {
     /// The slash or quick command used, if any.
     pub fn command(&self) -> Option<CommandView<'_>> {
         let (metadata, message) = match self.inner() {
-            Inner::Classic(e) => (e.app_command_metadata.as_ref(), e.message.as_ref()),
+            Inner::Classic(e) => (e.app_command_metadata.as_ref(), e.message.as_deref()),
             Inner::Addon(_) => {
                 let p = self.payload()?;
-                (p.app_command_metadata.as_ref(), p.message.as_ref())
+                (p.app_command_metadata.as_ref(), p.message.as_deref())
             }
             Inner::Space(_) => return None,
         };

@@ -152,7 +152,7 @@ impl SpaceEventType {
 pub struct SpaceEventData {
     /// The message.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<Message>,
+    pub message: Option<Box<Message>>,
     /// Batched message events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<SpaceEventData>>,
@@ -170,7 +170,7 @@ pub struct SpaceEventData {
     pub memberships: Option<Vec<SpaceEventData>>,
     /// The space.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub space: Option<Space>,
+    pub space: Option<Box<Space>>,
     /// Batched space events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spaces: Option<Vec<SpaceEventData>>,
