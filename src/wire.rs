@@ -164,7 +164,10 @@ pub struct Float {
 impl Float {
     /// A value (written with a fraction part).
     pub fn new(value: f64) -> Self {
-        Self { value, integer: false }
+        Self {
+            value,
+            integer: false,
+        }
     }
 
     /// The value.
@@ -214,7 +217,10 @@ impl Visitor<'_> for FloatVisitor {
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Float, E> {
         #[allow(clippy::cast_precision_loss)] // JSON numbers in cards are small
-        Ok(Float { value: v as f64, integer: true })
+        Ok(Float {
+            value: v as f64,
+            integer: true,
+        })
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Float, E> {

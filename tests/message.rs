@@ -12,7 +12,11 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 fn round_trip<T: Serialize + DeserializeOwned>(name: &str, value: &Value) {
     let typed: T = serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
-    assert_eq!(&serde_json::to_value(&typed).unwrap(), value, "{name} does not round-trip");
+    assert_eq!(
+        &serde_json::to_value(&typed).unwrap(),
+        value,
+        "{name} does not round-trip"
+    );
 }
 
 /// Which model type a fixture is, from its shape or its one key.
@@ -49,17 +53,20 @@ fn shared_cards_messages_and_responses_round_trip() {
 
 #[wasm_bindgen_test(unsupported = test)]
 fn typed_access_after_parsing() {
-    for (name, body) in common::shared(&["message-response-dialog-action-status-invalid-argument"]) {
+    for (name, body) in common::shared(&["message-response-dialog-action-status-invalid-argument"])
+    {
         let m: Message = serde_json::from_str(body).unwrap();
         let r = m.action_response.unwrap();
         assert_eq!(r.response_type, Some(ActionResponseType::Dialog), "{name}");
         let status = r.dialog_action.unwrap().action_status.unwrap();
         assert_eq!(status.status_code, Some(StatusCode::InvalidArgument));
     }
-    let w: Widget = serde_json::from_value(json!({"buttonList": {"buttons": []}, "futureField": 1})).unwrap();
+    let w: Widget =
+        serde_json::from_value(json!({"buttonList": {"buttons": []}, "futureField": 1})).unwrap();
     assert_eq!(w.kind(), Some("buttonList"));
     assert_eq!(w.extra["futureField"], 1);
-    let two: Widget = serde_json::from_value(json!({"divider": {}, "image": {"imageUrl": "https://x"}})).unwrap();
+    let two: Widget =
+        serde_json::from_value(json!({"divider": {}, "image": {"imageUrl": "https://x"}})).unwrap();
     assert_eq!(two.kind(), None);
 }
 
@@ -101,21 +108,33 @@ fn builders_write_the_wire_format() {
 #[wasm_bindgen_test(unsupported = test)]
 fn dialog_builders() {
     let form = Card::titled("Contact")
-        .section(Section::new().widget(Widget::text_input(TextInput::new("name", "Name"))).widget(
-            Widget::selection(
-                SelectionInput::new("topic", "Topic", SelectionType::Dropdown)
-                    .item("Sales", "sales", true)
-                    .item("Support", "support", false),
-            ),
-        ))
-        .footer(Button::new("Send", Action::new("submit")), Some(Button::new("Cancel", Action::new("cancel"))));
+        .section(
+            Section::new()
+                .widget(Widget::text_input(TextInput::new("name", "Name")))
+                .widget(Widget::selection(
+                    SelectionInput::new("topic", "Topic", SelectionType::Dropdown)
+                        .item("Sales", "sales", true)
+                        .item("Support", "support", false),
+                )),
+        )
+        .footer(
+            Button::new("Send", Action::new("submit")),
+            Some(Button::new("Cancel", Action::new("cancel"))),
+        );
     let open = Message::new().action_response(ActionResponse::dialog(form));
     let v = serde_json::to_value(&open).unwrap();
     assert_eq!(v["actionResponse"]["type"], "DIALOG");
     let body = &v["actionResponse"]["dialogAction"]["dialog"]["body"];
     assert_eq!(body["fixedFooter"]["secondaryButton"]["text"], "Cancel");
-    assert_eq!(body["sections"][0]["widgets"][1]["selectionInput"]["items"][0]["selected"], true);
-    assert!(body["sections"][0]["widgets"][1]["selectionInput"]["items"][1].get("selected").is_none());
+    assert_eq!(
+        body["sections"][0]["widgets"][1]["selectionInput"]["items"][0]["selected"],
+        true
+    );
+    assert!(
+        body["sections"][0]["widgets"][1]["selectionInput"]["items"][1]
+            .get("selected")
+            .is_none()
+    );
 
     let close = Message::new().action_response(ActionResponse::dialog_status(StatusCode::Ok, ""));
     assert_eq!(
@@ -123,5 +142,8 @@ fn dialog_builders() {
         json!({"actionResponse": {"type": "DIALOG", "dialogAction": {"actionStatus": {"statusCode": "OK"}}}})
     );
     let suggest = ActionResponse::update_widget("people", [SelectionItem::new("Ada", "users/1")]);
-    assert_eq!(serde_json::to_value(&suggest).unwrap()["updatedWidget"]["suggestions"]["items"][0]["value"], "users/1");
+    assert_eq!(
+        serde_json::to_value(&suggest).unwrap()["updatedWidget"]["suggestions"]["items"][0]["value"],
+        "users/1"
+    );
 }

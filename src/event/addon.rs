@@ -17,7 +17,7 @@ use super::{
 pub struct AddonEvent {
     /// Client facts and form inputs (missing from some recordings).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub common_event_object: Option<CommonEventObject>,
+    pub common_event_object: Option<Box<CommonEventObject>>,
     /// Tokens that come with the event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_event_object: Option<AuthorizationEventObject>,
@@ -63,7 +63,7 @@ pub struct ChatEvent {
     pub event_type: Option<EventType>,
     /// The space, in the app-home envelope.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub space: Option<Space>,
+    pub space: Option<Box<Space>>,
     /// A message for the app (MESSAGE; link previews carry `message.matchedUrl`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_payload: Option<Box<ChatPayload>>,
@@ -106,7 +106,7 @@ pub struct ChatPayload {
     pub message: Option<Box<Message>>,
     /// The space.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub space: Option<Space>,
+    pub space: Option<Box<Space>>,
     /// The thread.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thread: Option<Thread>,

@@ -34,7 +34,7 @@ pub struct ClassicEvent {
     pub thread: Option<Thread>,
     /// The space.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub space: Option<Space>,
+    pub space: Option<Box<Space>>,
     /// The clicked action (CARD_CLICKED).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<FormAction>,
@@ -53,7 +53,7 @@ pub struct ClassicEvent {
     pub dialog_event_type: Option<DialogEventType>,
     /// Client facts and form inputs.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub common: Option<CommonEventObject>,
+    pub common: Option<Box<CommonEventObject>>,
     /// The invoked slash or quick command.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_command_metadata: Option<AppCommandMetadata>,

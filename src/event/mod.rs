@@ -191,7 +191,7 @@ impl Event {
                 dialog: e.dialog_event_type.as_ref(),
                 command_type: command_type(e.app_command_metadata.as_ref()),
                 message: e.message.as_deref(),
-                common: e.common.as_ref(),
+                common: e.common.as_deref(),
             }),
             Inner::Addon(e) => {
                 let payload = e.chat.payload_content();
@@ -202,7 +202,7 @@ impl Event {
                         payload.and_then(|p| p.app_command_metadata.as_ref()),
                     ),
                     message: payload.and_then(|p| p.message.as_deref()),
-                    common: e.common_event_object.as_ref(),
+                    common: e.common_event_object.as_deref(),
                 })
             }
             Inner::Space(_) => Kind::SpaceEvent,
@@ -240,11 +240,11 @@ impl Event {
     /// The space.
     pub fn space(&self) -> Option<&Space> {
         let own = match self.inner() {
-            Inner::Classic(e) => e.space.as_ref(),
+            Inner::Classic(e) => e.space.as_deref(),
             Inner::Addon(e) => self
                 .payload()
-                .and_then(|p| p.space.as_ref())
-                .or(e.chat.space.as_ref()),
+                .and_then(|p| p.space.as_deref())
+                .or(e.chat.space.as_deref()),
             Inner::Space(e) => e.data.entries().first().and_then(|d| d.space.as_deref()),
         };
         own.or_else(|| self.message()?.space.as_deref())
@@ -313,8 +313,8 @@ impl Event {
     /// The card action that was invoked: its function and parameters.
     pub fn action(&self) -> Option<ActionView<'_>> {
         let (legacy, common) = match self.inner() {
-            Inner::Classic(e) => (e.action.as_ref(), e.common.as_ref()),
-            Inner::Addon(e) => (None, e.common_event_object.as_ref()),
+            Inner::Classic(e) => (e.action.as_ref(), e.common.as_deref()),
+            Inner::Addon(e) => (None, e.common_event_object.as_deref()),
             Inner::Space(_) => return None,
         };
         ActionView::new(legacy, common)
@@ -323,8 +323,8 @@ impl Event {
     /// The client facts and form inputs (`common` / `commonEventObject`).
     pub fn common(&self) -> Option<&CommonEventObject> {
         match self.inner() {
-            Inner::Classic(e) => e.common.as_ref(),
-            Inner::Addon(e) => e.common_event_object.as_ref(),
+            Inner::Classic(e) => e.common.as_deref(),
+            Inner::Addon(e) => e.common_event_object.as_deref(),
             Inner::Space(_) => None,
         }
     }

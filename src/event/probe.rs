@@ -18,11 +18,20 @@ pub(super) enum Shape {
 
 /// Finds the shape of `body`, or says why it has none.
 pub(super) fn shape(body: &[u8]) -> Result<Shape, ParseError> {
+    let classic = std::cell::Cell::new(false);
     let mut de = serde_json::Deserializer::from_slice(body);
-    let found = de
-        .deserialize_any(TopVisitor)
-        .and_then(|found| de.end().map(|()| found))
-        .map_err(|e| ParseError::from_json(".".into(), &e))?;
+    let result = de
+        .deserialize_any(TopVisitor {
+            classic: Some(&classic),
+        })
+        .and_then(|found| de.end().map(|()| found));
+    // A top-level `type` decides at once (it takes precedence over every
+    // other shape): the probe stops there, and the typed parse that follows
+    // reads the rest, reporting any fault in it.
+    if classic.get() {
+        return Ok(Shape::Classic);
+    }
+    let found = result.map_err(|e| ParseError::from_json(".".into(), &e))?;
     match found {
         Found::Object { classic: true, .. } => Ok(Shape::Classic),
         Found::Object { addon: true, .. } => Ok(Shape::Addon),
@@ -58,9 +67,13 @@ enum Found {
     Other(&'static str),
 }
 
-struct TopVisitor;
+/// Reads an object's keys. With `classic`, it stops at a top-level `type`,
+/// setting the flag and returning an error that only means "stop".
+struct TopVisitor<'c> {
+    classic: Option<&'c std::cell::Cell<bool>>,
+}
 
-impl<'de> Visitor<'de> for TopVisitor {
+impl<'de> Visitor<'de> for TopVisitor<'_> {
     type Value = Found;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -73,7 +86,13 @@ impl<'de> Visitor<'de> for TopVisitor {
         let mut keys = Vec::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.0.as_ref() {
-                "type" => classic = true,
+                "type" => {
+                    if let Some(flag) = self.classic {
+                        flag.set(true);
+                        return Err(de::Error::custom("stop: a classic event"));
+                    }
+                    classic = true;
+                }
                 "chat" => addon = true,
                 "data" => data = true,
                 "message" => {
@@ -157,6 +176,6 @@ impl<'de> Visitor<'de> for KeyVisitor {
 
 impl<'de> de::Deserialize<'de> for Found {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(TopVisitor)
+        d.deserialize_any(TopVisitor { classic: None })
     }
 }

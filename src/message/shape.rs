@@ -76,7 +76,9 @@ pub fn shape(value: &Value) -> Shape {
     } else if WIDGET_KINDS.iter().any(|k| obj.contains_key(*k)) {
         Shape::Widget
     } else if obj.contains_key("type")
-        && ["dialogAction", "url", "updatedWidget"].iter().any(|k| obj.contains_key(*k))
+        && ["dialogAction", "url", "updatedWidget"]
+            .iter()
+            .any(|k| obj.contains_key(*k))
     {
         Shape::ActionResponse
     } else {

@@ -78,7 +78,9 @@ pub fn code_block(text: &str) -> String {
 pub fn mention(user: &str) -> Option<String> {
     let id = user.strip_prefix("users/").unwrap_or(user);
     let ok = !id.is_empty()
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '-' | '_' | '+'));
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '-' | '_' | '+'));
     ok.then(|| format!("<users/{id}>"))
 }
 
@@ -110,7 +112,11 @@ pub fn link(url: &str, label: &str) -> String {
 
 /// A bulleted list, one escaped item a line.
 pub fn bullets<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    items.into_iter().map(|i| format!("• {}", escape(i))).collect::<Vec<_>>().join("\n")
+    items
+        .into_iter()
+        .map(|i| format!("• {}", escape(i)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The HTML subset of card text (`<b>`, `<i>`, `<u>`, `<s>`, `<font color>`, `<a href>`, `<br>`).
@@ -161,7 +167,9 @@ pub mod html {
     /// `<a href="url">text</a>`; `None` unless the URL is http(s) or mailto.
     pub fn link(url: &str, text: &str) -> Option<String> {
         let lower = url.trim_start().to_ascii_lowercase();
-        let ok = ["https://", "http://", "mailto:"].iter().any(|p| lower.starts_with(p));
+        let ok = ["https://", "http://", "mailto:"]
+            .iter()
+            .any(|p| lower.starts_with(p));
         ok.then(|| format!("<a href=\"{}\">{}</a>", escape(url.trim()), escape(text)))
     }
 
@@ -195,18 +203,30 @@ mod tests {
         assert_eq!(code("x"), "`x`");
         assert!(!code_block("a```b").contains("```b"));
         assert_eq!(mention("users/123").as_deref(), Some("<users/123>"));
-        assert_eq!(mention("ada@example.com").as_deref(), Some("<users/ada@example.com>"));
+        assert_eq!(
+            mention("ada@example.com").as_deref(),
+            Some("<users/ada@example.com>")
+        );
         assert_eq!(mention("1>2"), None);
-        assert_eq!(link("https://x.io/a b|c>", "l|>"), "<https://x.io/a%20b%7Cc%3E|l|\u{200B}>\u{200B}>");
+        assert_eq!(
+            link("https://x.io/a b|c>", "l|>"),
+            "<https://x.io/a%20b%7Cc%3E|l|\u{200B}>\u{200B}>"
+        );
         assert_eq!(bullets(["a", "*b*"]).lines().count(), 2);
     }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn html_helpers() {
         assert_eq!(html::bold("<x>"), "<b>&lt;x&gt;</b>");
-        assert_eq!(html::color("t", "#80e27e").as_deref(), Some("<font color=\"#80e27e\">t</font>"));
+        assert_eq!(
+            html::color("t", "#80e27e").as_deref(),
+            Some("<font color=\"#80e27e\">t</font>")
+        );
         assert_eq!(html::color("t", "red\" onload=\"x"), None);
         assert_eq!(html::link("javascript:alert(1)", "x"), None);
-        assert_eq!(html::link("https://a.b/?q=\"", "x").as_deref(), Some("<a href=\"https://a.b/?q=&quot;\">x</a>"));
+        assert_eq!(
+            html::link("https://a.b/?q=\"", "x").as_deref(),
+            Some("<a href=\"https://a.b/?q=&quot;\">x</a>")
+        );
     }
 }
