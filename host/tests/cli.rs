@@ -232,3 +232,90 @@ fn simulate_runs_config_file_apps_and_reports_their_errors() {
     assert!(err.contains(":3: template error"), "{err}");
     std::fs::remove_file(bad).unwrap();
 }
+
+#[test]
+fn card_lint_reports_with_exit_codes() {
+    let good = br#"{"text":"hi","cardsV2":[{"cardId":"a","card":{"sections":[{"widgets":[{"textParagraph":{"text":"x"}}]}]}}]}"#;
+    let out = gchat(&["card", "lint", "--format", "json", "-"], Some(good));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(json(&out.stdout)["diagnostics"], serde_json::json!([]));
+
+    let bad = br#"{"cardsV2":[{"cardId":"a","card":{"sections":[{"widgets":[{"buttonlist":{}},{"textInput":{"label":"x"}}]}]}}]}"#;
+    let out = gchat(&["card", "lint", "--format", "json", "-"], Some(bad));
+    assert_eq!(out.status.code(), Some(1));
+    let diags = json(&out.stdout)["diagnostics"].as_array().unwrap().clone();
+    assert!(diags.iter().any(|d| {
+        d["severity"] == "error"
+            && d["path"]
+                .as_str()
+                .unwrap()
+                .starts_with("/cardsV2/0/card/sections/0/widgets/")
+    }));
+    assert!(
+        diags.iter().any(|d| d["code"] == "unknown_field"
+            && d["message"].as_str().unwrap().contains("buttonList"))
+    );
+
+    // Text output and surfaces: a fixed footer is fine in a dialog, an error in a message.
+    let card = br#"{"sections":[{"widgets":[{"textParagraph":{"text":"x"}}]}],"fixedFooter":{"primaryButton":{"text":"OK","onClick":{"action":{"function":"f"}}}}}"#;
+    assert_eq!(
+        gchat(&["card", "lint", "--surface", "dialog", "-"], Some(card))
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = gchat(&["card", "lint", "--surface", "message", "-"], Some(card));
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("error[fixed_footer_outside_dialog] /fixedFooter"),
+        "{text}"
+    );
+
+    // Warnings only: exit 0. Unreadable or non-JSON input: exit 2.
+    let legacy = br#"{"cards":[{"sections":[{"widgets":[{"textParagraph":{"text":"v1"}}]}]}]}"#;
+    let out = gchat(&["card", "lint", "-"], Some(legacy));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("deprecated_cards_v1"));
+    assert_eq!(
+        gchat(&["card", "lint", "-"], Some(b"{nope")).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        gchat(&["card", "lint", "/nonexistent.json"], None)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        gchat(&["card", "lint", "--surface", "fridge", "-"], Some(good))
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn card_render_prints_a_page() {
+    let card = br#"{"header":{"title":"<Hello>"},"sections":[{"widgets":[{"textParagraph":{"text":"<b>hi</b><script>x</script>"}}]}]}"#;
+    let out = gchat(&["card", "render", "--theme", "dark", "-"], Some(card));
+    assert_eq!(out.status.code(), Some(0));
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        html.starts_with("<!doctype html>") || html.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &html[..40]
+    );
+    assert!(html.contains("&lt;Hello&gt;") && html.contains("<b>hi</b>"));
+    assert!(!html.contains("<script"));
+    assert!(html.contains("data-path=\"/sections/0/widgets/0\""));
+    assert_eq!(
+        gchat(&["card", "render", "-"], Some(b"[")).status.code(),
+        Some(2)
+    );
+}
