@@ -187,23 +187,8 @@ fn own_fixtures_have_their_format_and_kind_and_round_trip() {
         seen.insert((event.inner_format(), event.kind()));
     }
     // Every interaction kind in both classic and add-on form.
-    for kind in [
-        Kind::Message,
-        Kind::SlashCommand,
-        Kind::AppCommand,
-        Kind::Added,
-        Kind::Removed,
-        Kind::CardClicked,
-        Kind::DialogRequest,
-        Kind::DialogSubmit,
-        Kind::DialogCancel,
-        Kind::WidgetUpdated,
-        Kind::Autocomplete,
-        Kind::AppHome,
-        Kind::SubmitForm,
-        Kind::LinkPreview,
-        Kind::Unknown,
-    ] {
+    let interaction_kinds = Kind::ALL.into_iter().filter(|k| *k != Kind::SpaceEvent);
+    for kind in interaction_kinds {
         for format in [Format::Classic, Format::Addon] {
             assert!(
                 seen.contains(&(format, kind)),

@@ -211,25 +211,6 @@ enum Answer {
     Template(AnswerKind, String),
 }
 
-const KINDS: &[Kind] = &[
-    Kind::Message,
-    Kind::SlashCommand,
-    Kind::AppCommand,
-    Kind::Added,
-    Kind::Removed,
-    Kind::CardClicked,
-    Kind::DialogRequest,
-    Kind::DialogSubmit,
-    Kind::DialogCancel,
-    Kind::WidgetUpdated,
-    Kind::Autocomplete,
-    Kind::AppHome,
-    Kind::SubmitForm,
-    Kind::LinkPreview,
-    Kind::SpaceEvent,
-    Kind::Unknown,
-];
-
 impl ConfigApp {
     /// Loads a TOML config. `file` names it in errors.
     pub fn from_toml(source: &str, file: &str) -> Result<Self, ConfigError> {
@@ -346,13 +327,13 @@ impl ConfigApp {
             let kinds = match spec.when.kind {
                 None => Vec::new(),
                 Some(OneOrMany::One(k)) => vec![
-                    parse_kind(&k)
+                    Kind::from_name(&k)
                         .ok_or_else(|| err(format!("rule {}: unknown kind `{k}`", i + 1)))?,
                 ],
                 Some(OneOrMany::Many(ks)) => ks
                     .iter()
                     .map(|k| {
-                        parse_kind(k)
+                        Kind::from_name(k)
                             .ok_or_else(|| err(format!("rule {}: unknown kind `{k}`", i + 1)))
                     })
                     .collect::<Result<_, _>>()?,
@@ -472,10 +453,6 @@ fn template_error(name: &str, e: &minijinja::Error) -> AppError {
         name: name.to_owned(),
         detail: e.to_string(),
     }
-}
-
-fn parse_kind(s: &str) -> Option<Kind> {
-    KINDS.iter().copied().find(|k| k.as_str() == s)
 }
 
 fn line_of(source: &str, offset: usize) -> usize {

@@ -74,6 +74,31 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 16] = [
+        Self::Message,
+        Self::SlashCommand,
+        Self::AppCommand,
+        Self::Added,
+        Self::Removed,
+        Self::CardClicked,
+        Self::DialogRequest,
+        Self::DialogSubmit,
+        Self::DialogCancel,
+        Self::WidgetUpdated,
+        Self::Autocomplete,
+        Self::AppHome,
+        Self::SubmitForm,
+        Self::LinkPreview,
+        Self::SpaceEvent,
+        Self::Unknown,
+    ];
+
+    /// The kind with this snake_case name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// The snake_case name used in JSON output.
     pub fn as_str(self) -> &'static str {
         match self {
