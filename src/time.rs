@@ -6,8 +6,8 @@ use std::time::Duration;
 
 /// A point in time, in milliseconds since the Unix epoch, supplied by the host.
 ///
-/// Hosts make one from their clock at the boundary (`SystemTime::now()` in
-/// the native host, `Date.now()` in JS) and pass it in; tests pass any time.
+/// Hosts make one from their clock at the boundary (the system time in the
+/// native host, `Date.now()` in JS) and pass it in; tests pass any time.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
 

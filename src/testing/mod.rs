@@ -67,9 +67,8 @@ impl crate::ErrorCode for TestKeyError {
 impl TestKey {
     /// A fixed 2048-bit key (kid `gchat-test-key`), the same everywhere.
     pub fn fixed() -> Self {
-        // invariant: the embedded PEM is a valid key, checked by the tests.
         #[allow(clippy::expect_used)]
-        Self::from_pem("gchat-test-key", FIXED_KEY_PEM).expect("the embedded test key parses")
+        Self::from_pem("gchat-test-key", FIXED_KEY_PEM).expect("embedded key") // invariant: the embedded PEM parses (tested)
     }
 
     /// A new 2048-bit key from a 32-byte seed the host supplies (the core has no randomness).
