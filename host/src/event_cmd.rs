@@ -25,7 +25,7 @@ pub enum EventCommand {
 #[derive(Args)]
 pub struct NewArgs {
     /// The kind of event.
-    #[arg(value_enum)]
+    #[arg(value_parser = samples::parse_kind)]
     kind: SampleKind,
     /// The wire format.
     #[arg(long, value_enum, default_value = "classic")]

@@ -4,113 +4,59 @@
 //! Used by `gchat event new` and by `gchat serve --dev` for its sample request.
 
 use clap::ValueEnum;
+use gchat::event::Kind;
 use serde_json::{Map, Value, json};
 
-/// The kinds `gchat event new` can make (those of [`gchat::event::Kind`]
-/// that an app receives over HTTP).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum SampleKind {
-    /// A direct message to the app.
-    Message,
-    /// A slash command (`/help`).
-    SlashCommand,
-    /// A quick command from the message menu.
-    AppCommand,
-    /// The app was added to a space.
-    Added,
-    /// The app was removed from a space.
-    Removed,
-    /// A button on one of the app's cards was clicked.
-    CardClicked,
-    /// A button asks for a dialog.
-    DialogRequest,
-    /// A dialog was submitted.
-    DialogSubmit,
-    /// A dialog was cancelled.
-    DialogCancel,
-    /// A widget was updated.
-    WidgetUpdated,
-    /// A selection input asks for suggestions.
-    Autocomplete,
-    /// The app home tab was opened.
-    AppHome,
-    /// A form on the app home tab was submitted.
-    SubmitForm,
-    /// A message holds a link matching the app's preview patterns.
-    LinkPreview,
+/// The kinds `gchat event new` can make: those of [`Kind`] that an app
+/// receives over HTTP.
+pub type SampleKind = Kind;
+
+/// Reads a kind name for the command line (`message`, `slash_command`, ...).
+pub fn parse_kind(name: &str) -> Result<Kind, String> {
+    Kind::from_name(name)
+        .filter(|k| !matches!(k, Kind::SpaceEvent | Kind::Unknown))
+        .ok_or_else(|| {
+            let names: Vec<&str> = sample_kinds().map(Kind::as_str).collect();
+            format!("unknown kind `{name}`; one of: {}", names.join(", "))
+        })
 }
 
-impl SampleKind {
-    /// Every kind, in declaration order.
-    #[cfg(test)]
-    pub const ALL: [Self; 14] = [
-        Self::Message,
-        Self::SlashCommand,
-        Self::AppCommand,
-        Self::Added,
-        Self::Removed,
-        Self::CardClicked,
-        Self::DialogRequest,
-        Self::DialogSubmit,
-        Self::DialogCancel,
-        Self::WidgetUpdated,
-        Self::Autocomplete,
-        Self::AppHome,
-        Self::SubmitForm,
-        Self::LinkPreview,
-    ];
+/// Every kind a sample can have.
+pub fn sample_kinds() -> impl Iterator<Item = Kind> {
+    Kind::ALL
+        .into_iter()
+        .filter(|k| !matches!(k, Kind::SpaceEvent | Kind::Unknown))
+}
 
-    /// The snake_case name, as `gchat event parse` prints it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Message => "message",
-            Self::SlashCommand => "slash_command",
-            Self::AppCommand => "app_command",
-            Self::Added => "added",
-            Self::Removed => "removed",
-            Self::CardClicked => "card_clicked",
-            Self::DialogRequest => "dialog_request",
-            Self::DialogSubmit => "dialog_submit",
-            Self::DialogCancel => "dialog_cancel",
-            Self::WidgetUpdated => "widget_updated",
-            Self::Autocomplete => "autocomplete",
-            Self::AppHome => "app_home",
-            Self::SubmitForm => "submit_form",
-            Self::LinkPreview => "link_preview",
-        }
-    }
+fn takes_text(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Message
+            | Kind::SlashCommand
+            | Kind::AppCommand
+            | Kind::Autocomplete
+            | Kind::LinkPreview
+            | Kind::DialogSubmit
+    )
+}
 
-    fn takes_text(self) -> bool {
-        matches!(
-            self,
-            Self::Message
-                | Self::SlashCommand
-                | Self::AppCommand
-                | Self::Autocomplete
-                | Self::LinkPreview
-                | Self::DialogSubmit
-        )
-    }
+fn takes_command(kind: Kind) -> bool {
+    matches!(kind, Kind::SlashCommand | Kind::AppCommand)
+}
 
-    fn takes_command(self) -> bool {
-        matches!(self, Self::SlashCommand | Self::AppCommand)
-    }
-
-    /// The function a card action of this kind invokes by default (matching
-    /// the default app's routes), or `None` when the kind has no action.
-    fn default_function(self) -> Option<&'static str> {
-        Some(match self {
-            Self::CardClicked => "vote",
-            Self::DialogRequest => "openContact",
-            Self::DialogSubmit => "submitContact",
-            Self::DialogCancel => "cancelContact",
-            Self::WidgetUpdated => "onTopicChange",
-            Self::Autocomplete => "suggestPeople",
-            Self::SubmitForm => "saveProfile",
-            _ => return None,
-        })
-    }
+/// The function a card action of this kind invokes by default (matching
+/// the default app's routes), or `None` when the kind has no action.
+fn default_function(kind: Kind) -> Option<&'static str> {
+    Some(match kind {
+        Kind::CardClicked => "vote",
+        Kind::DialogRequest => "openContact",
+        Kind::DialogSubmit => "submitContact",
+        Kind::DialogCancel => "cancelContact",
+        Kind::WidgetUpdated => "onTopicChange",
+        Kind::Autocomplete => "suggestPeople",
+        Kind::SubmitForm => "saveProfile",
+        _ => return None,
+    })
 }
 
 /// The wire format of a sample.
@@ -169,19 +115,19 @@ pub fn event(
     format: SampleFormat,
     options: &SampleOptions,
 ) -> Result<Value, String> {
-    if options.text.is_some() && !kind.takes_text() {
+    if options.text.is_some() && !takes_text(kind) {
         return Err(format!(
             "--text does not apply to {} events (it does to message, slash_command, app_command, autocomplete, link_preview and dialog_submit)",
             kind.as_str()
         ));
     }
-    if options.command.is_some() && !kind.takes_command() {
+    if options.command.is_some() && !takes_command(kind) {
         return Err(format!(
             "--command does not apply to {} events (it does to slash_command and app_command)",
             kind.as_str()
         ));
     }
-    let default_function = kind.default_function();
+    let default_function = default_function(kind);
     if options.function.is_some() && default_function.is_none() {
         return Err(format!(
             "--function does not apply to {} events (it does to card_clicked, dialog_*, widget_updated, autocomplete and submit_form)",
@@ -231,10 +177,7 @@ impl Parts {
             kind,
             time,
             message_id,
-            dm: matches!(
-                kind,
-                SampleKind::Message | SampleKind::AppHome | SampleKind::SubmitForm
-            ),
+            dm: matches!(kind, Kind::Message | Kind::AppHome | Kind::SubmitForm),
             message: None,
             command: None,
             dialog: None,
@@ -244,11 +187,11 @@ impl Parts {
         };
         let text = options.text.as_deref();
         match kind {
-            SampleKind::Message => {
+            Kind::Message => {
                 let text = text.unwrap_or("Hello from gchat");
                 parts.message = Some(parts.human_message(text, Some(text), None));
             }
-            SampleKind::SlashCommand => {
+            Kind::SlashCommand => {
                 let name = options.command.as_deref().unwrap_or("/help");
                 if !name.starts_with('/') || name.len() < 2 || name.contains(char::is_whitespace) {
                     return Err(format!(
@@ -277,7 +220,7 @@ impl Parts {
                 parts.message = Some(message);
                 parts.command = Some((SlashOrQuick::Slash, id));
             }
-            SampleKind::AppCommand => {
+            Kind::AppCommand => {
                 let id = match options.command.as_deref() {
                     None => 1,
                     Some(c) if c.starts_with('/') => command_id(c),
@@ -291,8 +234,8 @@ impl Parts {
                 parts.message = Some(parts.human_message(text, None, None));
                 parts.command = Some((SlashOrQuick::Quick, id));
             }
-            SampleKind::Added | SampleKind::Removed | SampleKind::AppHome => {}
-            SampleKind::CardClicked => {
+            Kind::Added | Kind::Removed | Kind::AppHome => {}
+            Kind::CardClicked => {
                 if parts.function.as_deref() == Some("vote") {
                     // The default app's poll keeps its state in the button's parameters.
                     parts.parameters = vec![
@@ -304,11 +247,11 @@ impl Parts {
                 }
                 parts.message = Some(parts.app_card_message());
             }
-            SampleKind::DialogRequest => {
+            Kind::DialogRequest => {
                 parts.dialog = Some("REQUEST_DIALOG");
                 parts.message = Some(parts.app_card_message());
             }
-            SampleKind::DialogSubmit => {
+            Kind::DialogSubmit => {
                 parts.dialog = Some("SUBMIT_DIALOG");
                 let said = text.unwrap_or("Hello! Does gchat run on Workers?");
                 parts.form_inputs = Some(json!({
@@ -317,18 +260,18 @@ impl Parts {
                     "message": string_input(&[said]),
                 }));
             }
-            SampleKind::DialogCancel => parts.dialog = Some("CANCEL_DIALOG"),
-            SampleKind::WidgetUpdated => {
+            Kind::DialogCancel => parts.dialog = Some("CANCEL_DIALOG"),
+            Kind::WidgetUpdated => {
                 parts.form_inputs = Some(json!({ "topics": string_input(&["rust", "wasm"]) }));
             }
-            SampleKind::Autocomplete => {
+            Kind::Autocomplete => {
                 let query = text.unwrap_or("gra");
                 parts.parameters = vec![("autocomplete_widget_query".into(), query.into())];
             }
-            SampleKind::SubmitForm => {
+            Kind::SubmitForm => {
                 parts.form_inputs = Some(json!({ "name": string_input(&["Grace Hopper"]) }));
             }
-            SampleKind::LinkPreview => {
+            Kind::LinkPreview => {
                 let text = text.unwrap_or("see https://support.example.com/case/42");
                 let Some(url) = text
                     .split_whitespace()
@@ -340,6 +283,7 @@ impl Parts {
                 message["matchedUrl"] = json!({ "url": url });
                 parts.message = Some(message);
             }
+            _ => return Err(format!("no sample for `{}` events", kind.as_str())),
         }
         Ok(parts)
     }
@@ -415,7 +359,7 @@ impl Parts {
         if !self.parameters.is_empty() {
             action["parameters"] = self.action_parameters();
         }
-        if self.kind == SampleKind::DialogRequest {
+        if self.kind == Kind::DialogRequest {
             action["interaction"] = "OPEN_DIALOG".into();
         }
         let mut m = self.message_base(app_user());
@@ -478,17 +422,17 @@ impl Parts {
 
     fn classic_type(&self) -> &'static str {
         match self.kind {
-            SampleKind::Message | SampleKind::SlashCommand | SampleKind::LinkPreview => "MESSAGE",
-            SampleKind::AppCommand => "APP_COMMAND",
-            SampleKind::Added => "ADDED_TO_SPACE",
-            SampleKind::Removed => "REMOVED_FROM_SPACE",
-            SampleKind::CardClicked
-            | SampleKind::DialogRequest
-            | SampleKind::DialogSubmit
-            | SampleKind::DialogCancel => "CARD_CLICKED",
-            SampleKind::WidgetUpdated | SampleKind::Autocomplete => "WIDGET_UPDATED",
-            SampleKind::AppHome => "APP_HOME",
-            SampleKind::SubmitForm => "SUBMIT_FORM",
+            Kind::Message | Kind::SlashCommand | Kind::LinkPreview => "MESSAGE",
+            Kind::AppCommand => "APP_COMMAND",
+            Kind::Added => "ADDED_TO_SPACE",
+            Kind::Removed => "REMOVED_FROM_SPACE",
+            Kind::CardClicked | Kind::DialogRequest | Kind::DialogSubmit | Kind::DialogCancel => {
+                "CARD_CLICKED"
+            }
+            Kind::WidgetUpdated | Kind::Autocomplete => "WIDGET_UPDATED",
+            Kind::AppHome => "APP_HOME",
+            Kind::SubmitForm => "SUBMIT_FORM",
+            _ => "UNSPECIFIED",
         }
     }
 
@@ -508,7 +452,7 @@ impl Parts {
             e.insert("isDialogEvent".into(), true.into());
             e.insert("dialogEventType".into(), dialog.into());
         }
-        if self.kind == SampleKind::Added {
+        if self.kind == Kind::Added {
             e.insert(
                 "configCompleteRedirectUrl".into(),
                 "https://chat.google.com/api/bot_config_complete?token=SAMPLE".into(),
@@ -521,7 +465,7 @@ impl Parts {
             }
             e.insert("action".into(), action);
         }
-        if self.kind != SampleKind::Removed {
+        if self.kind != Kind::Removed {
             e.insert("common".into(), self.common());
         }
         Value::Object(e)
@@ -529,17 +473,17 @@ impl Parts {
 
     fn addon_payload_key(&self) -> Option<&'static str> {
         Some(match self.kind {
-            SampleKind::Message | SampleKind::LinkPreview => "messagePayload",
-            SampleKind::SlashCommand | SampleKind::AppCommand => "appCommandPayload",
-            SampleKind::Added => "addedToSpacePayload",
-            SampleKind::Removed => "removedFromSpacePayload",
-            SampleKind::CardClicked
-            | SampleKind::DialogRequest
-            | SampleKind::DialogSubmit
-            | SampleKind::DialogCancel => "buttonClickedPayload",
-            SampleKind::WidgetUpdated | SampleKind::Autocomplete => "widgetUpdatedPayload",
+            Kind::Message | Kind::LinkPreview => "messagePayload",
+            Kind::SlashCommand | Kind::AppCommand => "appCommandPayload",
+            Kind::Added => "addedToSpacePayload",
+            Kind::Removed => "removedFromSpacePayload",
+            Kind::CardClicked | Kind::DialogRequest | Kind::DialogSubmit | Kind::DialogCancel => {
+                "buttonClickedPayload"
+            }
+            Kind::WidgetUpdated | Kind::Autocomplete => "widgetUpdatedPayload",
             // The app-home envelope: `chat.type` and `chat.space`, no payload.
-            SampleKind::AppHome | SampleKind::SubmitForm => return None,
+            Kind::AppHome | Kind::SubmitForm => return None,
+            _ => return None,
         })
     }
 
@@ -568,7 +512,7 @@ impl Parts {
                     p.insert("isDialogEvent".into(), true.into());
                     p.insert("dialogEventType".into(), dialog.into());
                 }
-                if self.kind == SampleKind::Added {
+                if self.kind == Kind::Added {
                     p.insert("interactionAdd".into(), false.into());
                     p.insert(
                         "configCompleteRedirectUri".into(),
@@ -656,7 +600,7 @@ mod tests {
 
     #[test]
     fn every_kind_and_format_parses_back_to_itself() {
-        for kind in SampleKind::ALL {
+        for kind in sample_kinds() {
             for format in [SampleFormat::Classic, SampleFormat::Addon] {
                 let options = SampleOptions {
                     now_millis: 1_795_168_800_000,
@@ -683,32 +627,18 @@ mod tests {
                 now_millis: 0,
             };
         let classic = SampleFormat::Classic;
-        assert!(event(SampleKind::Added, classic, &with(Some("x"), None, None)).is_err());
-        assert!(event(SampleKind::Message, classic, &with(None, Some("/x"), None)).is_err());
-        assert!(event(SampleKind::Message, classic, &with(None, None, Some("f"))).is_err());
+        assert!(event(Kind::Added, classic, &with(Some("x"), None, None)).is_err());
+        assert!(event(Kind::Message, classic, &with(None, Some("/x"), None)).is_err());
+        assert!(event(Kind::Message, classic, &with(None, None, Some("f"))).is_err());
+        assert!(event(Kind::SlashCommand, classic, &with(None, Some("help"), None)).is_err());
         assert!(
             event(
-                SampleKind::SlashCommand,
-                classic,
-                &with(None, Some("help"), None)
-            )
-            .is_err()
-        );
-        assert!(
-            event(
-                SampleKind::LinkPreview,
+                Kind::LinkPreview,
                 classic,
                 &with(Some("no url"), None, None)
             )
             .is_err()
         );
-        assert!(
-            event(
-                SampleKind::AppCommand,
-                classic,
-                &with(None, Some("7"), None)
-            )
-            .is_ok()
-        );
+        assert!(event(Kind::AppCommand, classic, &with(None, Some("7"), None)).is_ok());
     }
 }
