@@ -28,3 +28,4 @@ mod keys;
 mod message;
 mod request;
 mod token;
+mod types;

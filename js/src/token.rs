@@ -25,7 +25,12 @@ pub fn verify_token(
     token: &str,
     keys: &KeySet,
     #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
-) -> Result<Promise, JsValue> {
+) -> Promise {
+    verify(token, keys, &options).unwrap_or_else(|e| Promise::reject(&e))
+}
+
+fn verify(token: &str, keys: &KeySet, options: &JsValue) -> Result<Promise, JsValue> {
+    let options = options.clone();
     let expectations: Vec<Expectation> =
         from_js(&get(&options, "expectations"), "options.expectations")?;
     let mut verifier = Verifier::new(expectations);

@@ -94,6 +94,7 @@ impl<'a> Request<'a> {
 
 /// An HTTP response as plain data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[non_exhaustive]
 pub struct Response {
     /// The status code.
@@ -125,6 +126,7 @@ impl Response {
 
 /// Work the host carries out after responding.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", tag = "type")]
 #[non_exhaustive]
 pub enum Deferred {
@@ -153,6 +155,7 @@ impl Deferred {
 
 /// One structured log line for the request.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LogRecord {
@@ -183,6 +186,7 @@ pub struct LogRecord {
 
 /// Everything the engine decided about one request.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Outcome {

@@ -148,6 +148,7 @@ use crate::message::{Shape, shape};
 
 /// Where a message or card will be shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Surface {
@@ -222,6 +223,7 @@ impl FromStr for Surface {
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Severity {
@@ -233,6 +235,7 @@ pub enum Severity {
 
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[non_exhaustive]
 pub struct Diagnostic {
     /// Error or warning.
@@ -247,6 +250,7 @@ pub struct Diagnostic {
 
 /// One diagnostic code, as listed in the module docs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[non_exhaustive]
 pub struct CodeInfo {
     /// The code.
