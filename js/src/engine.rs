@@ -76,7 +76,8 @@ impl Engine {
     /// default app. `options.expectations` are the tokens it accepts;
     /// `options.insecureSkipVerification` accepts every request unchecked
     /// (local development and the in-browser playground only).
-    /// `options.leeway` (seconds) and `options.maxBody` (bytes) tune it.
+    /// `options.leeway` (seconds), `options.refetchCooldown` (seconds between
+    /// refetches for unknown key ids) and `options.maxBody` (bytes) tune it.
     ///
     /// Throws `invalid_config` (with the file and line) or `invalid_argument`.
     #[wasm_bindgen(constructor)]
@@ -103,10 +104,11 @@ impl Engine {
             }
             (false, _) => Verifier::new(expectations),
         };
-        if let Some(leeway) = get(&options, "leeway").as_f64() {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // seconds, clamped
-            let secs = leeway.max(0.0) as u64;
-            verifier = verifier.with_leeway(Duration::from_secs(secs));
+        if let Some(leeway) = seconds(&options, "leeway") {
+            verifier = verifier.with_leeway(leeway);
+        }
+        if let Some(cooldown) = seconds(&options, "refetchCooldown") {
+            verifier = verifier.with_refetch_cooldown(cooldown);
         }
         let mut engine = match get(&options, "config").as_string() {
             Some(source) => {
@@ -203,4 +205,12 @@ impl Engine {
     pub fn insecure(&self) -> bool {
         self.inner.verifier().is_insecure()
     }
+}
+
+/// `options[key]` as a duration in whole seconds (negative values are 0).
+pub(crate) fn seconds(options: &JsValue, key: &str) -> Option<Duration> {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // seconds, clamped
+    get(options, key)
+        .as_f64()
+        .map(|s| Duration::from_secs(s.max(0.0) as u64))
 }

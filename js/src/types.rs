@@ -34,6 +34,8 @@ export interface EngineOptions {
     insecureSkipVerification?: boolean;
     /** Clock-skew leeway in seconds (60 by default). */
     leeway?: number;
+    /** Seconds before a token with an unknown key id may cause another key fetch (60 by default). */
+    refetchCooldown?: number;
     /** Body size limit in bytes (1 MiB by default). */
     maxBody?: number;
 }

@@ -46,15 +46,18 @@ export function claims(nowMs, overrides = {}) {
   };
 }
 
-/** A classic MESSAGE event saying `text` in a space. */
+let messages = 0;
+
+/** A classic MESSAGE event saying `text` in a space (each a new message). */
 export function messageEvent(text = "hello") {
+  messages += 1;
   return JSON.stringify({
     type: "MESSAGE",
     eventTime: "2026-11-21T10:00:00.000000Z",
     space: { name: "spaces/AAAA", type: "ROOM", displayName: "Team" },
     user: { name: "users/123", displayName: "Ada", type: "HUMAN" },
     message: {
-      name: "spaces/AAAA/messages/m1",
+      name: `spaces/AAAA/messages/m${messages}`,
       text,
       argumentText: text,
       thread: { name: "spaces/AAAA/threads/t1" },

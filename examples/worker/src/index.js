@@ -18,9 +18,10 @@ function engineFor(env) {
   const expectations = [];
   if (env.PROJECT_NUMBER) expectations.push({ type: "projectNumber", projectNumber: env.PROJECT_NUMBER });
   if (env.ENDPOINT_URL) expectations.push({ type: "endpointUrl", url: env.ENDPOINT_URL });
-  const config = JSON.stringify([env.APP_CONFIG ?? null, expectations]);
+  const config = JSON.stringify([env.APP_CONFIG ?? null, expectations, env.KEY_REFETCH_COOLDOWN]);
   if (engineConfig !== config) {
-    engine = new Engine({ config: env.APP_CONFIG || undefined, file: "APP_CONFIG.toml", expectations });
+    const refetchCooldown = env.KEY_REFETCH_COOLDOWN ? Number(env.KEY_REFETCH_COOLDOWN) : undefined;
+    engine = new Engine({ config: env.APP_CONFIG || undefined, file: "APP_CONFIG.toml", expectations, refetchCooldown });
     engineConfig = config;
   }
   return engine;
