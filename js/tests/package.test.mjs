@@ -33,12 +33,13 @@ function thrown(f) {
 }
 
 test("parseEvent reads strings and bytes, and throws coded errors", () => {
-  const view = parseEvent(messageEvent("hi there"));
+  const event = messageEvent("hi there");
+  const view = parseEvent(event);
   assert.equal(view.format, "classic");
   assert.equal(view.kind, "message");
   assert.equal(view.text, "hi there");
   assert.equal(view.space.name, "spaces/AAAA");
-  assert.deepEqual(parseEvent(new TextEncoder().encode(messageEvent("hi there"))), view);
+  assert.deepEqual(parseEvent(new TextEncoder().encode(event)), view);
   const err = thrown(() => parseEvent("{}"));
   assert.ok(err instanceof Error);
   assert.equal(err.code, "not_an_event");
