@@ -74,7 +74,7 @@ test-wasm:
 
 ## The core's wasm tests once more, in headless Debian chromium (chromedriver).
 test-browser: setup-browser
-	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=$$(command -v chromedriver) \
+	WASM_BINDGEN_USE_BROWSER=1 WASM_BINDGEN_TEST_TIMEOUT=900 CHROMEDRIVER=$$(command -v chromedriver) \
 	  WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/scripts/webdriver.json \
 	  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	  $(CARGO) test --locked -p gchat --target $(WASM_TARGET)
