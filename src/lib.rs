@@ -58,6 +58,7 @@ pub mod auth;
 mod error;
 pub mod event;
 pub mod message;
+pub mod outbound;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod time;
