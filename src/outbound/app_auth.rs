@@ -63,7 +63,9 @@ impl fmt::Debug for ServiceAccountKey {
 #[non_exhaustive]
 pub enum AppAuthError {
     /// The key file is not a service-account key.
-    #[error("not a service-account key: {detail} (download a JSON key for the service account in the Cloud console)")]
+    #[error(
+        "not a service-account key: {detail} (download a JSON key for the service account in the Cloud console)"
+    )]
     BadKey {
         /// What is wrong.
         detail: String,
@@ -75,7 +77,9 @@ pub enum AppAuthError {
         detail: String,
     },
     /// The token endpoint refused the assertion.
-    #[error("the token endpoint refused the assertion: {error}: {description} (check the key is not deleted and the clock is right)")]
+    #[error(
+        "the token endpoint refused the assertion: {error}: {description} (check the key is not deleted and the clock is right)"
+    )]
     Refused {
         /// OAuth's `error` (`invalid_grant`, ...).
         error: String,
@@ -190,7 +194,10 @@ impl fmt::Debug for AppAuth {
         f.debug_struct("AppAuth")
             .field("key", &self.key)
             .field("scope", &self.scope)
-            .field("token_expires_at", &self.token.as_ref().map(|t| t.expires_at))
+            .field(
+                "token_expires_at",
+                &self.token.as_ref().map(|t| t.expires_at),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -312,7 +319,10 @@ impl AppAuth {
         let token = text("access_token").ok_or_else(|| AppAuthError::Unavailable {
             detail: "the answer has no access_token".into(),
         })?;
-        let lifetime = value.get("expires_in").and_then(Value::as_u64).unwrap_or(3600);
+        let lifetime = value
+            .get("expires_in")
+            .and_then(Value::as_u64)
+            .unwrap_or(3600);
         self.token = Some(AccessToken {
             value: token,
             expires_at: now + Duration::from_secs(lifetime),

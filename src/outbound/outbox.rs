@@ -352,8 +352,9 @@ impl Outbox {
             .spaces
             .iter()
             .filter(|(_, q)| {
-                q.front()
-                    .is_some_and(|h| matches!(h.state, State::InFlight { deadline } if deadline <= now))
+                q.front().is_some_and(
+                    |h| matches!(h.state, State::InFlight { deadline } if deadline <= now),
+                )
             })
             .map(|(s, _)| s.clone())
             .collect();
@@ -371,7 +372,13 @@ impl Outbox {
 
     /// Schedules the next attempt of `space`'s first message, or gives it up
     /// when the policy's attempts or time are spent.
-    fn retry(&mut self, space: &str, reason: String, retry_after: Option<Duration>, now: Timestamp) {
+    fn retry(
+        &mut self,
+        space: &str,
+        reason: String,
+        retry_after: Option<Duration>,
+        now: Timestamp,
+    ) {
         let policy = self.config.retry;
         let seed = self.config.seed;
         let Some(head) = self.spaces.get_mut(space).and_then(VecDeque::front_mut) else {
@@ -429,4 +436,3 @@ impl Outbox {
         self.events.push_back(event(head.id, space.to_owned()));
     }
 }
-

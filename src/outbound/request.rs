@@ -54,7 +54,9 @@ pub enum RequestError {
         count: usize,
     },
     /// The thread key is longer than Chat accepts.
-    #[error("the thread key is {len} characters; Chat takes at most {MAX_THREAD_KEY} (hash longer keys)")]
+    #[error(
+        "the thread key is {len} characters; Chat takes at most {MAX_THREAD_KEY} (hash longer keys)"
+    )]
     ThreadKeyTooLong {
         /// Its length in characters.
         len: usize,
@@ -388,7 +390,8 @@ mod tests {
     use serde_json::{Value, json};
 
     fn url() -> WebhookUrl {
-        WebhookUrl::parse("https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t").unwrap()
+        WebhookUrl::parse("https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t")
+            .unwrap()
     }
 
     #[test]
@@ -412,19 +415,31 @@ mod tests {
             Some("application/json; charset=UTF-8")
         );
         let body: Value = serde_json::from_str(&http.body).unwrap();
-        assert_eq!(body, json!({"text": "hi", "thread": {"threadKey": "bug-42"}}));
-        assert!(!http.url.contains("threadKey"), "the deprecated query parameter is not used");
+        assert_eq!(
+            body,
+            json!({"text": "hi", "thread": {"threadKey": "bug-42"}})
+        );
+        assert!(
+            !http.url.contains("threadKey"),
+            "the deprecated query parameter is not used"
+        );
     }
 
     #[test]
     fn thread_key_defaults_to_fallback_and_no_thread_sends_no_option() {
-        let plain = WebhookRequest::new(url(), Message::text("hi")).unwrap().to_http();
+        let plain = WebhookRequest::new(url(), Message::text("hi"))
+            .unwrap()
+            .to_http();
         assert!(!plain.url.contains("messageReplyOption"));
         let threaded = WebhookRequest::new(url(), Message::text("hi"))
             .unwrap()
             .thread_key("k")
             .to_http();
-        assert!(threaded.url.ends_with("&messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD"));
+        assert!(
+            threaded
+                .url
+                .ends_with("&messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD")
+        );
     }
 
     #[test]
@@ -433,19 +448,24 @@ mod tests {
         assert_ne!(request_id_for("a"), request_id_for("b"));
         let id = client_message_id_for("alert/1");
         assert!(id.starts_with("client-") && id.len() == 39, "{id}");
-        assert!(id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+        assert!(
+            id.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        );
     }
 
     #[test]
     fn refuses_bad_messages() {
         assert_eq!(
-            WebhookRequest::new(url(), Message::default()).unwrap_err().code(),
+            WebhookRequest::new(url(), Message::default())
+                .unwrap_err()
+                .code(),
             "empty_message"
         );
         let long = Message::text("x".repeat(5000));
         let err = WebhookRequest::new(url(), long).unwrap_err();
         assert_eq!(err.code(), "text_too_long");
-        assert_eq!(err.path().as_deref(), Some("/text"));
+        assert_eq!(err.path(), Some("/text"));
         let req = WebhookRequest::new(url(), Message::text("x"))
             .unwrap()
             .thread_key("k".repeat(4001));
@@ -465,9 +485,16 @@ mod tests {
                 client_message_id_for("deploy-7")
             )
         );
-        assert_eq!(CreateMessageRequest::new("AAA", Message::text("x")).unwrap().space, "spaces/AAA");
         assert_eq!(
-            CreateMessageRequest::new("spaces/a/b", Message::text("x")).unwrap_err().code(),
+            CreateMessageRequest::new("AAA", Message::text("x"))
+                .unwrap()
+                .space,
+            "spaces/AAA"
+        );
+        assert_eq!(
+            CreateMessageRequest::new("spaces/a/b", Message::text("x"))
+                .unwrap_err()
+                .code(),
             "bad_space"
         );
     }

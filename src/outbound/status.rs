@@ -108,7 +108,11 @@ impl Status {
             .filter_map(|d| d.get("fieldViolations").and_then(Value::as_array))
             .flatten()
             .map(|v| FieldViolation {
-                field: v.get("field").and_then(Value::as_str).unwrap_or_default().into(),
+                field: v
+                    .get("field")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .into(),
                 description: v
                     .get("description")
                     .and_then(Value::as_str)
@@ -158,7 +162,7 @@ pub fn decide(response: &Response, request: &OutboundRequest) -> Decision {
         .message
         .clone()
         .unwrap_or_else(|| format!("HTTP {status}"));
-    if matches!(status, 408 | 429 | 499 | 500 | 502..=504) || (status >= 505 && status < 600) {
+    if matches!(status, 408 | 429 | 499 | 500 | 502..=504 | 505..=599) {
         let retry_after = headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case("retry-after"))
@@ -241,7 +245,9 @@ mod tests {
     use crate::outbound::{CreateMessageRequest, WebhookRequest, WebhookUrl};
 
     fn webhook() -> OutboundRequest {
-        let url = WebhookUrl::parse("https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t").unwrap();
+        let url =
+            WebhookUrl::parse("https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t")
+                .unwrap();
         WebhookRequest::new(url, Message::text("x")).unwrap().into()
     }
 
@@ -271,15 +277,28 @@ mod tests {
     fn passing_failures_retry() {
         for status in [408, 429, 499, 500, 502, 503, 504, 599] {
             assert!(
-                matches!(decide(&Response::http(status, ""), &webhook()), Decision::Retry { .. }),
+                matches!(
+                    decide(&Response::http(status, ""), &webhook()),
+                    Decision::Retry { .. }
+                ),
                 "{status}"
             );
         }
-        assert!(matches!(decide(&Response::Timeout, &webhook()), Decision::Retry { .. }));
-        let net = Response::Network { error: "connection refused".into() };
-        assert!(matches!(decide(&net, &webhook()), Decision::Retry { reason, .. } if reason.contains("refused")));
-        let limited = Response::http(429, r#"{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","message":"Quota"}}"#)
-            .with_header("Retry-After", "7");
+        assert!(matches!(
+            decide(&Response::Timeout, &webhook()),
+            Decision::Retry { .. }
+        ));
+        let net = Response::Network {
+            error: "connection refused".into(),
+        };
+        assert!(
+            matches!(decide(&net, &webhook()), Decision::Retry { reason, .. } if reason.contains("refused"))
+        );
+        let limited = Response::http(
+            429,
+            r#"{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","message":"Quota"}}"#,
+        )
+        .with_header("Retry-After", "7");
         assert_eq!(
             decide(&limited, &webhook()),
             Decision::Retry {
@@ -298,7 +317,11 @@ mod tests {
         assert_eq!(f.code, "invalid_argument");
         assert_eq!(f.rpc_status.as_deref(), Some("INVALID_ARGUMENT"));
         assert_eq!(f.message, "Invalid JSON payload");
-        assert!(f.hint.contains("cards_v2[0].card.sections[0]"), "{}", f.hint);
+        assert!(
+            f.hint.contains("cards_v2[0].card.sections[0]"),
+            "{}",
+            f.hint
+        );
         assert_eq!(f.field_violations.len(), 1);
     }
 
@@ -315,18 +338,36 @@ mod tests {
             assert_eq!(f.code, code);
             assert!(f.hint.contains(needle), "{status}: {}", f.hint);
         }
-        let api: OutboundRequest = CreateMessageRequest::new("spaces/A", Message::text("x")).unwrap().into();
-        assert!(give_up(decide(&Response::http(403, ""), &api)).hint.contains("service-account"));
-        let OutboundRequest::Webhook(w) = webhook() else { unreachable!() };
-        let strict: OutboundRequest = w.thread_key("k").reply_option(ReplyOption::ReplyMessageOrFail).into();
-        assert_eq!(give_up(decide(&Response::http(404, ""), &strict)).code, "thread_not_found");
+        let api: OutboundRequest = CreateMessageRequest::new("spaces/A", Message::text("x"))
+            .unwrap()
+            .into();
+        assert!(
+            give_up(decide(&Response::http(403, ""), &api))
+                .hint
+                .contains("service-account")
+        );
+        let OutboundRequest::Webhook(w) = webhook() else {
+            unreachable!()
+        };
+        let strict: OutboundRequest = w
+            .thread_key("k")
+            .reply_option(ReplyOption::ReplyMessageOrFail)
+            .into();
+        assert_eq!(
+            give_up(decide(&Response::http(404, ""), &strict)).code,
+            "thread_not_found"
+        );
     }
 
     #[test]
     fn already_exists_with_client_id_is_delivered() {
-        let OutboundRequest::Webhook(w) = webhook() else { unreachable!() };
+        let OutboundRequest::Webhook(w) = webhook() else {
+            unreachable!()
+        };
         let req: OutboundRequest = w.client_message_id("k").into();
-        let Decision::Delivered(d) = decide(&Response::http(409, "{}"), &req) else { panic!() };
+        let Decision::Delivered(d) = decide(&Response::http(409, "{}"), &req) else {
+            panic!()
+        };
         assert!(d.duplicate);
         assert!(d.name.unwrap().starts_with("spaces/AAA/messages/client-"));
     }

@@ -24,10 +24,14 @@ pub struct WebhookUrl {
 #[non_exhaustive]
 pub enum WebhookUrlError {
     /// Not `https://` (webhook URLs are always HTTPS).
-    #[error("the webhook URL must start with https:// (copy it again from the space's Manage webhooks)")]
+    #[error(
+        "the webhook URL must start with https:// (copy it again from the space's Manage webhooks)"
+    )]
     NotHttps,
     /// The host is not `chat.googleapis.com`.
-    #[error("the webhook URL's host is `{host}`, not chat.googleapis.com (to send elsewhere, keep the real URL and set an API base)")]
+    #[error(
+        "the webhook URL's host is `{host}`, not chat.googleapis.com (to send elsewhere, keep the real URL and set an API base)"
+    )]
     WrongHost {
         /// The host found.
         host: String,
@@ -90,9 +94,10 @@ impl WebhookUrl {
             .filter(|p| !OWN_PARAMS.contains(&p.split_once('=').map_or(*p, |(k, _)| k)))
             .collect();
         for param in ["key", "token"] {
-            let present = params
-                .iter()
-                .any(|p| p.split_once('=').is_some_and(|(k, v)| k == param && !v.is_empty()));
+            let present = params.iter().any(|p| {
+                p.split_once('=')
+                    .is_some_and(|(k, v)| k == param && !v.is_empty())
+            });
             if !present {
                 return Err(WebhookUrlError::MissingParam { param });
             }
@@ -167,7 +172,8 @@ mod tests {
     use super::*;
     use crate::ErrorCode;
 
-    const URL: &str = "https://chat.googleapis.com/v1/spaces/AAAAx1-_/messages?key=KEYSECRET&token=TOKSECRET%3D";
+    const URL: &str =
+        "https://chat.googleapis.com/v1/spaces/AAAAx1-_/messages?key=KEYSECRET&token=TOKSECRET%3D";
 
     #[test]
     fn parses_and_redacts() {
@@ -190,13 +196,34 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_webhook() {
         let cases = [
-            ("http://chat.googleapis.com/v1/spaces/A/messages?key=k&token=t", "webhook_not_https"),
-            ("https://evil.example/v1/spaces/A/messages?key=k&token=t", "webhook_wrong_host"),
-            ("https://chat.googleapis.com.evil.example/v1/spaces/A/messages?key=k&token=t", "webhook_wrong_host"),
-            ("https://chat.googleapis.com/v1/spaces/A/members?key=k&token=t", "webhook_wrong_path"),
-            ("https://chat.googleapis.com/v1/spaces//messages?key=k&token=t", "webhook_wrong_path"),
-            ("https://chat.googleapis.com/v1/spaces/A/messages?key=k", "webhook_missing_secret"),
-            ("https://chat.googleapis.com/v1/spaces/A/messages?key=&token=t", "webhook_missing_secret"),
+            (
+                "http://chat.googleapis.com/v1/spaces/A/messages?key=k&token=t",
+                "webhook_not_https",
+            ),
+            (
+                "https://evil.example/v1/spaces/A/messages?key=k&token=t",
+                "webhook_wrong_host",
+            ),
+            (
+                "https://chat.googleapis.com.evil.example/v1/spaces/A/messages?key=k&token=t",
+                "webhook_wrong_host",
+            ),
+            (
+                "https://chat.googleapis.com/v1/spaces/A/members?key=k&token=t",
+                "webhook_wrong_path",
+            ),
+            (
+                "https://chat.googleapis.com/v1/spaces//messages?key=k&token=t",
+                "webhook_wrong_path",
+            ),
+            (
+                "https://chat.googleapis.com/v1/spaces/A/messages?key=k",
+                "webhook_missing_secret",
+            ),
+            (
+                "https://chat.googleapis.com/v1/spaces/A/messages?key=&token=t",
+                "webhook_missing_secret",
+            ),
             ("", "webhook_not_https"),
             ("https://", "webhook_wrong_host"),
         ];
