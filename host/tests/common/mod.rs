@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod chat;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -73,9 +75,16 @@ impl Served {
     /// Starts `gchat serve --listen 127.0.0.1:0 --log-format json ARGS` and
     /// waits for its `listening on http://ADDR` line.
     pub fn start(args: &[&str]) -> Self {
+        Self::start_env(args, &[])
+    }
+
+    /// [`start`](Self::start) with environment variables set.
+    pub fn start_env(args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
             .args(args)
+            .envs(env.iter().copied())
+            .env_remove("GCHAT_API_BASE")
             .env("RUST_LOG", "info,gchat::serve::http=debug")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
