@@ -53,7 +53,7 @@ doc:
 
 ## bench: criterion benchmarks (native); prints the figures.
 bench: setup
-	$(CARGO) bench --locked -p gchat --bench rsa --bench verify --bench lint --bench render -- --warm-up-time 1 --measurement-time 3
+	$(CARGO) bench --locked -p gchat --bench rsa --bench verify --bench lint --bench render --bench outbox -- --warm-up-time 1 --measurement-time 3
 
 fmt:
 	$(CARGO) fmt --all

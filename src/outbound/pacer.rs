@@ -85,18 +85,16 @@ impl Pacer {
             return now;
         };
         let limit = usize::try_from(self.quota.limit).unwrap_or(usize::MAX);
-        let in_window: Vec<Timestamp> = times
-            .iter()
-            .copied()
-            .filter(|t| *t + self.quota.window > now)
-            .collect();
-        if in_window.len() < limit {
+        let window = self.quota.window;
+        let in_window = || times.iter().filter(move |t| **t + window > now);
+        let count = in_window().count();
+        if count < limit {
             return now;
         }
-        // The (len - limit + 1)-th oldest must leave the window first.
-        in_window
-            .get(in_window.len() - limit)
-            .map_or(now, |t| (*t + self.quota.window).max(now))
+        // The (count - limit + 1)-th oldest must leave the window first.
+        in_window()
+            .nth(count - limit)
+            .map_or(now, |t| (*t + window).max(now))
     }
 
     /// Records a message sent to `space` at `at`, forgetting sends that
