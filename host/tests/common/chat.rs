@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::{Value, json};
 
@@ -113,26 +113,12 @@ impl FakeChat {
 
     /// Waits (bounded) until `n` messages were created.
     pub fn wait_posted(&self, n: usize) -> Vec<Value> {
-        let deadline = Instant::now() + super::WAIT;
-        loop {
-            let posted = self.posted();
-            if posted.len() >= n || Instant::now() > deadline {
-                return posted;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        super::wait_for(n, || self.posted())
     }
 
     /// Waits (bounded) until `n` message requests arrived.
     pub fn wait_received(&self, n: usize) -> Vec<Received> {
-        let deadline = Instant::now() + super::WAIT;
-        loop {
-            let got = self.received();
-            if got.len() >= n || Instant::now() > deadline {
-                return got;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        super::wait_for(n, || self.received())
     }
 }
 

@@ -153,14 +153,7 @@ impl Served {
 
     /// Waits (bounded) until `n` log lines with this message were written.
     pub fn wait_for_logs(&self, message: &str, n: usize) -> Vec<Value> {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let logs = self.logs(message);
-            if logs.len() >= n || Instant::now() > deadline {
-                return logs;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        wait_for(n, || self.logs(message))
     }
 
     /// Sends SIGTERM.
@@ -199,6 +192,19 @@ impl Drop for Served {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+    }
+}
+
+/// Polls `list` until it has `n` items or [`WAIT`] has passed, and
+/// returns the last list.
+pub fn wait_for<T>(n: usize, list: impl Fn() -> Vec<T>) -> Vec<T> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let items = list();
+        if items.len() >= n || Instant::now() > deadline {
+            return items;
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
