@@ -112,7 +112,7 @@ doc:
 
 ## bench: criterion benchmarks (native); prints the figures.
 bench: setup-rust pkg
-	$(CARGO) bench --locked -p gchat --bench rsa --bench verify --bench lint --bench render -- --warm-up-time 1 --measurement-time 3
+	$(CARGO) bench --locked -p gchat --bench rsa --bench verify --bench lint --bench render --bench outbox -- --warm-up-time 1 --measurement-time 3
 	node benches/handle-vs-jose.mjs
 
 fmt:

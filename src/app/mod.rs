@@ -35,6 +35,7 @@
 mod config;
 mod dedup;
 mod default_app;
+pub mod ingest;
 mod reply;
 mod router;
 
