@@ -16,6 +16,7 @@ const SECRET_PARAMS: [&str; 3] = ["key", "token", "assertion"];
 /// `token`, the `Authorization` header and token-request bodies: log those,
 /// never the request itself.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct HttpRequest {
     /// `POST`.
     pub method: String,

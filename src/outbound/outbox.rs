@@ -16,6 +16,7 @@ use crate::time::Timestamp;
 /// Identifies a message in an [`Outbox`]; ids count up from 1 and are never
 /// reused by one outbox.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(transparent)]
 pub struct OutboxId(pub u64);
 
@@ -67,6 +68,7 @@ pub struct Transmit {
 
 /// Something the host should know (log, report, answer a caller).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(tag = "event", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum OutboxEvent {

@@ -15,6 +15,7 @@ pub const MAX_THREAD_KEY: usize = 4000;
 
 /// Where a threaded message goes when its thread cannot be found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[non_exhaustive]
 pub enum ReplyOption {
@@ -89,6 +90,7 @@ impl crate::ErrorCode for RequestError {
 
 /// Options shared by webhook posts and API calls.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SendOptions {

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 /// Chat created the message.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Delivered {
@@ -27,6 +28,7 @@ pub struct Delivered {
 
 /// A field Chat refused, from `google.rpc.BadRequest`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[non_exhaustive]
 pub struct FieldViolation {
     /// The field's path as Chat names it.
@@ -37,6 +39,7 @@ pub struct FieldViolation {
 
 /// Why a message was given up, with what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Failure {
