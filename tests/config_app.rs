@@ -188,3 +188,15 @@ fn config_app_golden() {
         );
     }
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn placeholders_inside_json_strings_are_string_content() {
+    let e = engine(
+        "[[rule]]\nwhen = { command = \"/deploy\" }\ncard = '''{\"header\": {\"title\": \"Deploying {{ args }} for {{ user.displayName }}\"}}'''\n",
+    );
+    let reply = run(&e, &command("/deploy", "api \"v2\""));
+    assert_eq!(
+        reply["cardsV2"][0]["card"]["header"]["title"],
+        "Deploying api \"v2\" for Ada <b>"
+    );
+}

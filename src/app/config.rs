@@ -35,7 +35,9 @@
 //! | `none = true` | no reply |
 //!
 //! In JSON templates every inserted value is JSON-encoded (`{{ args }}`
-//! becomes `"…"` with quotes), so no input can break the JSON. Templates see
+//! becomes `"…"` with quotes), and inside a JSON string it is written as
+//! escaped string content (`"Build {{ match.build }}"`), so no input can
+//! break the JSON (see [`template`](super::template)). Templates see
 //! `event` (the event as sent), `view` (the normalized view), `args`,
 //! `text`, `user`, `space`, `command`, `action` (`function`, `parameters`),
 //! `form` (input name → first value) and `match`.
@@ -48,7 +50,7 @@
 use std::collections::BTreeMap;
 
 use minijinja::value::Serde;
-use minijinja::{AutoEscape, Environment};
+use minijinja::Environment;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -56,7 +58,7 @@ use crate::event::{Event, Kind};
 use crate::message::model::{Card, Message};
 use crate::message::text;
 
-use super::{App, AppError, Context, Reply};
+use super::{App, AppError, Context, Reply, template};
 
 /// A config-file app.
 #[derive(Debug)]
@@ -255,32 +257,11 @@ impl ConfigApp {
         source: &str,
         file: &str,
     ) -> Result<Self, ConfigError> {
-        let mut env = Environment::new();
-        env.set_auto_escape_callback(|name| {
-            if name.starts_with("json:") {
-                AutoEscape::Json
-            } else {
-                AutoEscape::None
-            }
-        });
-        env.set_formatter(|out, state, value| {
-            if state.name().starts_with("json:")
-                || value.is_safe()
-                || value.is_none()
-                || value.is_undefined()
-            {
-                return minijinja::escape_formatter(out, state, value);
-            }
-            out.write_str(&text::escape(&value.to_string()))
-                .map_err(|e| {
-                    minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
-                })
-        });
+        let mut env = template::environment();
         let mut add = |name: String, spanned: &T| -> Result<String, ConfigError> {
             let template = spanned.text().to_owned();
             let base = spanned.line(source);
-            env.add_template_owned(name.clone(), template)
-                .map_err(|e| ConfigError {
+            template::add(&mut env, name.clone(), template).map_err(|e| ConfigError {
                     file: file.into(),
                     line: base + e.line().unwrap_or(1).saturating_sub(1),
                     message: format!("template error: {}", e.detail().unwrap_or(&e.to_string())),
@@ -314,7 +295,11 @@ impl ConfigApp {
                         kind,
                         AnswerKind::Text | AnswerKind::CloseDialog | AnswerKind::DialogError
                     );
-                    let name = format!("{}rule{}", if json { "json:" } else { "text:" }, i + 1);
+                    let name = format!(
+                        "{}rule{}",
+                        if json { template::JSON_PREFIX } else { "text:" },
+                        i + 1
+                    );
                     Answer::Template(*kind, add(name, template)?)
                 }
                 _ => {

@@ -37,6 +37,7 @@ mod dedup;
 mod default_app;
 mod reply;
 mod router;
+pub mod template;
 
 use std::time::Duration;
 
