@@ -49,8 +49,8 @@
 
 use std::collections::BTreeMap;
 
-use minijinja::value::Serde;
 use minijinja::Environment;
+use minijinja::value::Serde;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -262,10 +262,10 @@ impl ConfigApp {
             let template = spanned.text().to_owned();
             let base = spanned.line(source);
             template::add(&mut env, name.clone(), template).map_err(|e| ConfigError {
-                    file: file.into(),
-                    line: base + e.line().unwrap_or(1).saturating_sub(1),
-                    message: format!("template error: {}", e.detail().unwrap_or(&e.to_string())),
-                })?;
+                file: file.into(),
+                line: base + e.line().unwrap_or(1).saturating_sub(1),
+                message: format!("template error: {}", e.detail().unwrap_or(&e.to_string())),
+            })?;
             Ok(name)
         };
         let mut rules = Vec::with_capacity(parsed.rules.len());

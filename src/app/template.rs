@@ -184,7 +184,10 @@ fn in_string_placeholder(inner: &str) -> String {
         Some(b'-' | b'+') => rest.split_at(rest.len() - 1),
         _ => (rest, ""),
     };
-    format!("{{{{{lead} ({})|{IN_STRING_FILTER} {trail}}}}}", expr.trim())
+    format!(
+        "{{{{{lead} ({})|{IN_STRING_FILTER} {trail}}}}}",
+        expr.trim()
+    )
 }
 
 /// A JSON template filled with data.
@@ -232,7 +235,9 @@ pub enum TemplateError {
     },
     /// The filled template is not JSON (`template_not_json`); often a value
     /// missing from the data, or a loop leaving a trailing comma.
-    #[error("the filled template is not JSON: {message} (line {line}, column {column} of the output: `{near}`)")]
+    #[error(
+        "the filled template is not JSON: {message} (line {line}, column {column} of the output: `{near}`)"
+    )]
     NotJson {
         /// The output's 1-based line.
         line: usize,
@@ -258,7 +263,9 @@ impl crate::ErrorCode for TemplateError {
 impl TemplateError {
     fn from_jinja(e: &minijinja::Error, syntax: bool) -> Self {
         let line = e.line().unwrap_or(1);
-        let message = e.detail().map_or_else(|| e.kind().to_string(), str::to_owned);
+        let message = e
+            .detail()
+            .map_or_else(|| e.kind().to_string(), str::to_owned);
         if syntax {
             Self::Syntax { line, message }
         } else {
@@ -409,11 +416,20 @@ mod tests {
     #[test]
     fn errors_say_where() {
         let err = fill_json("{\"a\":\n {{ b ", &json!({})).unwrap_err();
-        assert!(matches!(err, TemplateError::Syntax { line: 2, .. }), "{err}");
+        assert!(
+            matches!(err, TemplateError::Syntax { line: 2, .. }),
+            "{err}"
+        );
         let err = fill_json("{\"a\": {{ b() }}}", &json!({"b": "x"})).unwrap_err();
-        assert!(matches!(err, TemplateError::Render { line: 1, .. }), "{err}");
-        let err = fill_json("{\"a\": [{% for x in b %}{{ x }},{% endfor %}]}", &json!({"b": [1]}))
-            .unwrap_err();
+        assert!(
+            matches!(err, TemplateError::Render { line: 1, .. }),
+            "{err}"
+        );
+        let err = fill_json(
+            "{\"a\": [{% for x in b %}{{ x }},{% endfor %}]}",
+            &json!({"b": [1]}),
+        )
+        .unwrap_err();
         let TemplateError::NotJson { line, near, .. } = &err else {
             panic!("{err}")
         };
