@@ -569,6 +569,51 @@ fn two_step_verification_for_async_signature_checks() {
 }
 
 #[wasm_bindgen_test(unsupported = test)]
+fn a_known_verdict_applies_to_its_own_token_only() {
+    let v = all();
+    let keys = jwks();
+    let token = token_for(&Expectation::endpoint_url(URL));
+    let pending = v.prepare(&token, &keys, now()).unwrap();
+    // The host's verdict is taken for this very token, either way.
+    assert_eq!(
+        code(v.verify_with(&token, &keys, now(), &pending.verdict(true))),
+        "ok"
+    );
+    assert_eq!(
+        code(v.verify_with(&token, &keys, now(), &pending.verdict(false))),
+        "bad_signature"
+    );
+    // For another token (or a tampered one) it checks the signature itself.
+    let lie = pending.verdict(true);
+    let (signed, _) = token.rsplit_once('.').unwrap();
+    let forged = format!("{signed}.{}", URL_SAFE_NO_PAD.encode([7u8; 256]));
+    assert_eq!(
+        code(v.verify_with(&forged, &keys, now(), &lie)),
+        "bad_signature"
+    );
+    let other = token_for(&Expectation::project_number(PROJECT));
+    assert_eq!(
+        code(v.verify_with(&other, &keys, now(), &pending.verdict(false))),
+        "ok"
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn keys_export_as_public_jwks() {
+    let keys = jwks();
+    let public = keys.get(key().kid()).unwrap();
+    let jwk = public.jwk();
+    assert_eq!(jwk["kty"], "RSA");
+    assert_eq!(jwk["e"], "AQAB");
+    // The same key, read back from its JWK.
+    let mut doc = jwk.clone();
+    doc["kid"] = json!("again");
+    let again = KeySet::parse(json!({ "keys": [doc] }).to_string().as_bytes()).unwrap();
+    assert_eq!(**again.get("again").unwrap(), **public);
+    assert_eq!(jwk["n"], key().jwk()["n"]);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
 fn memo_hits_recheck_time() {
     let token = token_for(&Expectation::endpoint_url(URL));
     let v = all();

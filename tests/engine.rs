@@ -392,3 +392,62 @@ fn default_app_golden() {
         assert_eq!(out.response.status, 200, "{name}");
     }
 }
+
+/// Runs a future whose parts are all ready (no executor needed).
+fn ready<T>(fut: impl std::future::Future<Output = T>) -> T {
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match std::pin::pin!(fut).poll(&mut cx) {
+        std::task::Poll::Ready(v) => v,
+        std::task::Poll::Pending => panic!("the future was not ready"),
+    }
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn async_signature_checks_decide_the_answer() {
+    let key = TestKey::fixed();
+    let expectation = Expectation::endpoint_url(URL);
+    let keys = KeySet::parse(key.jwks().to_string().as_bytes()).unwrap();
+    let engine = Engine::new(default_app(), Verifier::new([expectation.clone()]));
+    let header = format!("Bearer {}", key.mint(&claims_for(&expectation, now())));
+    let body = own("classic-slash_command.json").as_bytes();
+    let request = Request::post(body).header("Authorization", &header);
+    let sync = engine.handle(&request, now(), &keys);
+
+    // A check that agrees with gchat's gives the same outcome.
+    let mut called = 0;
+    let checked = ready(engine.handle_async(&request, now(), &keys, |token| {
+        called += 1;
+        let ok = token
+            .key()
+            .verify_rs256(token.signed_data(), token.signature());
+        std::future::ready(ok)
+    }));
+    assert_eq!(called, 1);
+    assert_eq!(checked, sync);
+    assert_eq!(checked.response.json()["text"], "hello world");
+
+    // A check that says no gets a 401, whatever the app would have said.
+    let refused = ready(engine.handle_async(&request, now(), &keys, |_| std::future::ready(false)));
+    assert_eq!(refused.response.status, 401);
+    assert_eq!(refused.log.error, Some("bad_signature"));
+    assert!(refused.deferred.is_empty());
+
+    // Requests refused before the signature never reach the check.
+    let no_token = Request::post(body);
+    let out = ready(engine.handle_async(
+        &no_token,
+        now(),
+        &keys,
+        |_| -> std::future::Ready<bool> { panic!("no token, no check") },
+    ));
+    assert_eq!(out.response.status, 401);
+    assert_eq!(out.log.error, Some("malformed"));
+    let insecure = insecure(default_app());
+    let out = ready(insecure.handle_async(
+        &request,
+        now(),
+        &keys,
+        |_| -> std::future::Ready<bool> { panic!("verification is off") },
+    ));
+    assert_eq!(out.response.status, 200);
+}

@@ -45,7 +45,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::ErrorCode;
-use crate::auth::{KeyRequest, KeySet, PureRust, SignatureCheck, Verifier};
+use crate::auth::{KeyRequest, KeySet, PureRust, SignatureCheck, Unverified, Verifier};
 use crate::event::{self, Event, ParseError, ParseOptions};
 use crate::message::model::Message;
 use crate::time::Timestamp;
@@ -331,6 +331,41 @@ impl Engine {
         check: &dyn SignatureCheck,
     ) -> Outcome {
         self.run(request, now, keys, check, None)
+    }
+
+    /// Handles a request with a signature check that is asynchronous (the
+    /// runtime's WebCrypto, say): `check` is called with the prepared token
+    /// and must start its work before returning its future. While it runs,
+    /// the engine computes the answer assuming a valid signature; that answer
+    /// is released only if the check says the signature is valid, and the
+    /// refusal is returned otherwise. Requests refused before the signature
+    /// (no token, unknown key, ...) never call `check`.
+    ///
+    /// The answer is the same as [`handle_with`](Self::handle_with) with a
+    /// check giving the same verdict.
+    pub async fn handle_async<F, Fut>(
+        &self,
+        request: &Request<'_>,
+        now: Timestamp,
+        keys: &KeySet,
+        check: F,
+    ) -> Outcome
+    where
+        F: FnOnce(&Unverified) -> Fut,
+        Fut: Future<Output = bool>,
+    {
+        let header = request.header_value("authorization").unwrap_or_default();
+        let Ok(token) = self.verifier.prepare(header, keys, now) else {
+            // Refused before any signature check (or verification is off).
+            return self.handle_with(request, now, keys, &PureRust);
+        };
+        let pending = check(&token);
+        let if_valid = self.handle_with(request, now, keys, &token.verdict(true));
+        if pending.await {
+            if_valid
+        } else {
+            self.handle_with(request, now, keys, &token.verdict(false))
+        }
     }
 
     fn run(

@@ -1,6 +1,6 @@
 //! What an app declares it accepts: which tokens, from whom, for which audience.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::VerifyError;
 use super::keys::{CHAT_CERTS_URL, GOOGLE_ID_TOKEN_KEYS_URL};
@@ -14,7 +14,11 @@ pub const GOOGLE_ISSUERS: [&str; 2] = ["https://accounts.google.com", "accounts.
 
 /// One kind of token an app accepts. An app may accept several; a token is
 /// valid when it meets any one of them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+///
+/// As JSON (for config and bindings): `{"type":"projectNumber","projectNumber":"…"}`,
+/// `{"type":"endpointUrl","url":"…"}`, `{"type":"addon","url":"…","email":"…"}`,
+/// `{"type":"pubSub","audience":"…","email":"…"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "type")]
 #[non_exhaustive]
 pub enum Expectation {

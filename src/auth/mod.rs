@@ -43,4 +43,6 @@ pub use keys::{
     KeySetError,
 };
 pub use token::{Claims, MAX_TOKEN_BYTES};
-pub use verifier::{PureRust, SignatureCheck, Unverified, VerifiedClaims, Verifier, VerifyMemo};
+pub use verifier::{
+    PureRust, SignatureCheck, Unverified, Verdict, VerifiedClaims, Verifier, VerifyMemo,
+};

@@ -239,6 +239,20 @@ impl RsaPublicKey {
         be_from_limbs(&self.e, self.e_bits.div_ceil(8))
     }
 
+    /// The key as a public JWK, `{"kty":"RSA","n":…,"e":…}` with `n` and `e`
+    /// base64url-encoded without padding: the form WebCrypto's
+    /// `importKey("jwk", …)` takes.
+    #[must_use]
+    pub fn jwk(&self) -> serde_json::Value {
+        use base64::Engine as _;
+        let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        serde_json::json!({
+            "kty": "RSA",
+            "n": b64(&self.modulus_bytes()),
+            "e": b64(&self.exponent_bytes()),
+        })
+    }
+
     /// Whether `signature` is a valid RS256 (RSASSA-PKCS1-v1_5 with SHA-256)
     /// signature of `message` under this key.
     ///

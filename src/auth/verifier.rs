@@ -101,6 +101,46 @@ impl Unverified {
     }
 }
 
+impl Unverified {
+    /// The signature verdict the host obtained for this token (from an
+    /// asynchronous check such as WebCrypto's), as a [`SignatureCheck`] to
+    /// pass to [`Verifier::verify_with`] or
+    /// [`Engine::handle_with`](crate::app::Engine::handle_with).
+    ///
+    /// It answers `ok` only for exactly this token's signed data, signature
+    /// and key; for anything else it checks with gchat's own verifier.
+    pub fn verdict(&self, ok: bool) -> Verdict {
+        Verdict {
+            signed: self.signed.clone().into_bytes(),
+            signature: self.signature.clone(),
+            key: Arc::clone(&self.key),
+            ok,
+        }
+    }
+}
+
+/// A signature verdict known for one token ([`Unverified::verdict`]).
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    signed: Vec<u8>,
+    signature: Vec<u8>,
+    key: Arc<RsaPublicKey>,
+    ok: bool,
+}
+
+impl SignatureCheck for Verdict {
+    fn verify_rs256(&self, key: &RsaPublicKey, message: &[u8], signature: &[u8]) -> bool {
+        if std::ptr::eq(key, Arc::as_ptr(&self.key))
+            && message == self.signed.as_slice()
+            && signature == self.signature.as_slice()
+        {
+            self.ok
+        } else {
+            PureRust.verify_rs256(key, message, signature)
+        }
+    }
+}
+
 impl Verifier {
     /// The default clock-skew leeway.
     pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);

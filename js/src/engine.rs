@@ -1,0 +1,188 @@
+//! The engine: `Engine` (a config-file app or the default app, behind a
+//! verifier) and `engine.handle(request)`.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use gchat::app::{self, ConfigApp, Deferred, LogRecord, Outcome};
+use gchat::auth::{Expectation, KeyRequest, Verifier};
+use js_sys::Promise;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::convert::{error, from_js, get, now, timestamp, to_js};
+use crate::keys::{self, KeySet};
+use crate::request::OwnedRequest;
+
+/// A Chat app behind a token verifier: what a Worker or server runs.
+#[wasm_bindgen]
+pub struct Engine {
+    inner: Rc<app::Engine>,
+}
+
+/// What `handle` resolves to.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Handled<'a> {
+    status: u16,
+    headers: serde_json::Map<String, serde_json::Value>,
+    body: String,
+    deferred: &'a [Deferred],
+    key_request: Option<&'a KeyRequest>,
+    key_requests: &'a [KeyRequest],
+    dedup_key: Option<&'a str>,
+    dedup_ttl: Option<u64>,
+    log: &'a LogRecord,
+}
+
+impl Handled<'_> {
+    fn of(outcome: &Outcome) -> Handled<'_> {
+        Handled {
+            status: outcome.response.status,
+            headers: outcome
+                .response
+                .headers
+                .iter()
+                .map(|(n, v)| (n.clone(), v.clone().into()))
+                .collect(),
+            body: String::from_utf8_lossy(&outcome.response.body).into_owned(),
+            deferred: &outcome.deferred,
+            key_request: outcome.key_requests.first(),
+            key_requests: &outcome.key_requests,
+            dedup_key: outcome.dedup.as_ref().map(|d| d.key.as_str()),
+            dedup_ttl: outcome.dedup.as_ref().map(|d| d.ttl.as_secs()),
+            log: &outcome.log,
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// An engine. `options.config` is a config-file app (TOML, or JSON when
+    /// `options.file` ends in `.json` or the text starts with `{`), named
+    /// `options.file` in errors; without it the engine serves gchat's
+    /// default app. `options.expectations` are the tokens it accepts;
+    /// `options.insecureSkipVerification` accepts every request unchecked
+    /// (local development and the in-browser playground only).
+    /// `options.leeway` (seconds) and `options.maxBody` (bytes) tune it.
+    ///
+    /// Throws `invalid_config` (with the file and line) or `invalid_argument`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "EngineOptions")] options: Option<JsValue>,
+    ) -> Result<Engine, JsValue> {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let expectations = get(&options, "expectations");
+        let expectations: Vec<Expectation> =
+            if expectations.is_undefined() || expectations.is_null() {
+                Vec::new()
+            } else {
+                from_js(&expectations, "options.expectations")?
+            };
+        let insecure = get(&options, "insecureSkipVerification").as_bool() == Some(true);
+        let mut verifier = match (insecure, expectations.is_empty()) {
+            (true, true) => Verifier::insecure_skip_verification(),
+            (true, false) => {
+                return Err(error(
+                    "invalid_argument",
+                    Some("insecureSkipVerification"),
+                    "insecureSkipVerification checks no token: it cannot be combined with expectations",
+                ));
+            }
+            (false, _) => Verifier::new(expectations),
+        };
+        if let Some(leeway) = get(&options, "leeway").as_f64() {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // seconds, clamped
+            let secs = leeway.max(0.0) as u64;
+            verifier = verifier.with_leeway(Duration::from_secs(secs));
+        }
+        let mut engine = match get(&options, "config").as_string() {
+            Some(source) => {
+                let file = get(&options, "file").as_string().unwrap_or_else(|| {
+                    if source.trim_start().starts_with('{') {
+                        "app.json"
+                    } else {
+                        "app.toml"
+                    }
+                    .into()
+                });
+                let app =
+                    ConfigApp::load(&source, &file).map_err(|e| crate::convert::js_error(&e))?;
+                app::Engine::new(app, verifier)
+            }
+            None => app::Engine::new(app::default_app(), verifier),
+        };
+        if let Some(max) = get(&options, "maxBody").as_f64() {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // a byte count
+            let max = max.max(0.0) as usize;
+            engine = engine.with_max_body(max);
+        }
+        Ok(Engine {
+            inner: Rc::new(engine),
+        })
+    }
+
+    /// Handles a request (a `Request`, or `{ method, headers, body }`):
+    /// verifies its token with `options.keys` at `options.now` (milliseconds,
+    /// `Date.now()` by default), parses the event, runs the app and resolves
+    /// to `{ status, headers, body, deferred, keyRequest, keyRequests,
+    /// dedupKey, dedupTtl, log }`. The signature is checked with WebCrypto
+    /// where the runtime has it; the app's answer is computed meanwhile and
+    /// released only for a valid signature.
+    ///
+    /// The host sends the response, carries out `deferred` after responding
+    /// (each once, by its `requestId`), fetches `keyRequests`, and may
+    /// answer repeats of `dedupKey` from memory for `dedupTtl` seconds.
+    #[wasm_bindgen(unchecked_return_type = "Promise<HandleResult>")]
+    pub fn handle(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RequestLike")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "HandleOptions")] options: Option<JsValue>,
+    ) -> Result<Promise, JsValue> {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let now = now(&options);
+        let keys = keys::from_options(&options)?;
+        let engine = Rc::clone(&self.inner);
+        Ok(future_to_promise(async move {
+            let request = OwnedRequest::read(&request).await?;
+            let crypto = Rc::clone(&keys.crypto);
+            let outcome = engine
+                .handle_async(&request.as_core(), now, &keys.keys, |token| {
+                    crypto.start(token)
+                })
+                .await;
+            to_js(&Handled::of(&outcome))
+        }))
+    }
+
+    /// The key documents to fetch before handling: missing or stale ones
+    /// (`{ url, reason }`), at `now` (milliseconds; `Date.now()` by default).
+    #[wasm_bindgen(js_name = keyRequests, unchecked_return_type = "KeyRequest[]")]
+    pub fn key_requests(&self, keys: &KeySet, now_ms: Option<f64>) -> Result<JsValue, JsValue> {
+        let snapshot = keys.snapshot();
+        to_js(
+            &self
+                .inner
+                .verifier()
+                .key_requests(&snapshot.keys, timestamp(now_ms)),
+        )
+    }
+
+    /// The URLs of the key documents the expectations need.
+    #[wasm_bindgen(js_name = keyUrls)]
+    pub fn key_urls(&self) -> Vec<String> {
+        self.inner
+            .verifier()
+            .key_urls()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Whether the engine skips verification (`insecureSkipVerification`).
+    #[wasm_bindgen(getter)]
+    pub fn insecure(&self) -> bool {
+        self.inner.verifier().is_insecure()
+    }
+}
