@@ -30,6 +30,7 @@
 //! | `card` | a message with this card, as a JSON template |
 //! | `update` | replace the clicked app message (JSON message template) |
 //! | `dialog` | open a dialog with this card body (JSON template) |
+//! | `home` | the app home card (JSON template; for app_home, submit_form and clicks on the home card) |
 //! | `close_dialog` | close the dialog with this notification text |
 //! | `dialog_error` | keep the dialog open with this error text |
 //! | `none = true` | no reply |
@@ -132,6 +133,7 @@ struct RuleSpec<T> {
     card: Option<T>,
     update: Option<T>,
     dialog: Option<T>,
+    home: Option<T>,
     close_dialog: Option<T>,
     dialog_error: Option<T>,
     #[serde(default)]
@@ -203,6 +205,7 @@ enum AnswerKind {
     Card,
     Update,
     Dialog,
+    Home,
     CloseDialog,
     DialogError,
 }
@@ -276,6 +279,7 @@ impl ConfigApp {
                 (AnswerKind::Card, &spec.card),
                 (AnswerKind::Update, &spec.update),
                 (AnswerKind::Dialog, &spec.dialog),
+                (AnswerKind::Home, &spec.home),
                 (AnswerKind::CloseDialog, &spec.close_dialog),
                 (AnswerKind::DialogError, &spec.dialog_error),
             ];
@@ -304,7 +308,7 @@ impl ConfigApp {
                 }
                 _ => {
                     return Err(err(format!(
-                        "rule {}: give exactly one of text, message, card, update, dialog, close_dialog, dialog_error or none = true",
+                        "rule {}: give exactly one of text, message, card, update, dialog, home, close_dialog, dialog_error or none = true",
                         i + 1
                     )));
                 }
@@ -532,6 +536,7 @@ fn answer(kind: AnswerKind, name: &str, rendered: &str) -> Result<Reply, AppErro
         AnswerKind::Card => Reply::message(Message::new().card("card", card(json()?)?)),
         AnswerKind::Update => Reply::update_message(typed(json()?)?),
         AnswerKind::Dialog => Reply::open_dialog(card(json()?)?),
+        AnswerKind::Home => Reply::app_home(card(json()?)?),
         AnswerKind::CloseDialog => {
             Reply::close_dialog(Some(rendered.trim().to_owned()).filter(|t| !t.is_empty()))
         }
