@@ -109,7 +109,7 @@ export function mountJsonPanel(store: Store, el: HTMLElement) {
     const marks: Mark[] = [];
     const sel = store.selection;
     let selected: Span | undefined;
-    if (sel !== null) selected = spansOf().get(sel);
+    if (sel !== null && sel !== "") selected = spansOf().get(sel);
     if (selected) marks.push({ start: selected.start, end: selected.end, kind: "selected" });
     const { parseError, templateError, templateWarnings } = store.derived;
     if (parseError) marks.push(lineMark(text, parseError.line, "error"));

@@ -65,7 +65,7 @@ async function initialDesign(): Promise<{ design: Design; selection: string | nu
   }
   const saved = loadSaved();
   if (saved) return { ...saved, shared: false };
-  return { design: designOf(GALLERY[0]), selection: "", shared: false };
+  return { design: designOf(GALLERY[0]), selection: null, shared: false };
 }
 
 async function main() {
@@ -91,10 +91,16 @@ async function main() {
   });
   mountDiagnostics(store, $("#checks"), (d) => {
     store.select(d.path);
-    // A missing field: put the caret in it.
+    // Put the caret in the field the finding names (a missing `text`, ...).
     requestAnimationFrame(() => {
-      const missing = document.querySelector<HTMLElement>("#props .prop.missing input, #props .prop.missing textarea, #props .prop.missing select");
-      missing?.focus();
+      const props = $("#props");
+      const named = [...d.message.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]);
+      const target =
+        [...named.map((n) => `${d.path}/${n}`), d.path]
+          .map((p) => props.querySelector<HTMLElement>(`[data-field="${CSS.escape(p)}"]`))
+          .find((el) => el !== null) ??
+        props.querySelector<HTMLElement>(".prop.missing input, .prop.missing textarea, .prop.missing select");
+      target?.focus();
     });
   });
   mountProps(store, $("#props"));

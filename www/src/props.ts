@@ -103,7 +103,13 @@ export function mountProps(store: Store, el: HTMLElement) {
       diagBox,
     );
     if (!editable) {
-      el.append(h("p", { class: "note" }, "The template is not JSON: edit it in the JSON editor."));
+      el.append(
+        h(
+          "p",
+          { class: "note" },
+          store.derived.stale ? "Fix the JSON to edit properties again." : "The template is not JSON: edit it in the JSON editor.",
+        ),
+      );
       return;
     }
     const form = h("div", { class: "props-form" });

@@ -33,6 +33,8 @@ export interface Derived {
   /** The tree can edit the design (the source is JSON). */
   editable: boolean;
   tree: TreeNode | null;
+  /** The JSON does not parse: `value` and `tree` are the last good ones. */
+  stale: boolean;
   /** Milliseconds spent in the linter (and template filling) for this change. */
   lintMs: number;
 }
@@ -186,7 +188,12 @@ export class Store {
       }
       parseError = null;
     }
-    const diagnostics = value !== undefined ? this.gchat.lint(value, surface) : [];
+    // While the JSON is being typed and does not parse, keep showing the
+    // last good card.
+    const previous = this.derived as Derived | undefined;
+    const stale = !template && parseError !== null && previous?.value !== undefined;
+    if (stale) value = previous!.value;
+    const diagnostics = stale ? previous!.diagnostics : value !== undefined ? this.gchat.lint(value, surface) : [];
     const lintMs = performance.now() - started;
     const editable = doc !== undefined;
     const treeSource = editable ? doc : value;
@@ -199,7 +206,8 @@ export class Store {
       dataError,
       diagnostics,
       editable,
-      tree: treeSource !== undefined ? this.schema.tree(treeSource) : null,
+      tree: stale ? previous!.tree : treeSource !== undefined ? this.schema.tree(treeSource) : null,
+      stale,
       lintMs,
     };
   }

@@ -42,7 +42,15 @@ export function mountTree(store: Store, el: HTMLElement) {
       return;
     }
     if (!editable) {
-      el.append(h("p", { class: "note" }, "Showing the filled template (read-only): edit the template as text."));
+      el.append(
+        h(
+          "p",
+          { class: "note", id: "tree-note" },
+          store.derived.stale
+            ? "The JSON does not parse: showing the last good card until it does."
+            : "Showing the filled template (read-only): this template has loops or placeholders in place of values, so edit it as text.",
+        ),
+      );
     }
     const errors = new Map<string, number>();
     for (const d of diagnostics) {
