@@ -72,6 +72,7 @@ impl Server {
 pub fn router(server: Arc<Server>) -> axum::Router {
     axum::Router::new()
         .route("/healthz", get(healthz))
+        .merge(super::designer::router())
         .fallback(handle)
         // The body is read by `read_body`, with its own limit.
         .layer(DefaultBodyLimit::disable())

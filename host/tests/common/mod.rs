@@ -73,10 +73,16 @@ impl Served {
     /// Starts `gchat serve --listen 127.0.0.1:0 --log-format json ARGS` and
     /// waits for its `listening on http://ADDR` line.
     pub fn start(args: &[&str]) -> Self {
+        Self::start_with_env(args, &[])
+    }
+
+    /// [`Served::start`] with these environment variables set.
+    pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
             .args(args)
             .env("RUST_LOG", "info,gchat::serve::http=debug")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
