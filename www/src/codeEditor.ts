@@ -17,6 +17,13 @@ export class CodeEditor {
   private readonly gutter: HTMLElement;
   private marks: Mark[] = [];
   private lines = 0;
+  private painted = false;
+  // The scroll position, kept from scroll events: reading it from the
+  // element after a change would force a layout.
+  private scrollTop = 0;
+  private scrollLeft = 0;
+  private syncQueued = false;
+  private restoreQueued = false;
 
   constructor(label: string, id: string) {
     this.textarea = h("textarea", {
@@ -29,8 +36,13 @@ export class CodeEditor {
     this.backdrop = h("pre", { class: "code-backdrop", "aria-hidden": "true" });
     this.gutter = h("pre", { class: "code-gutter", "aria-hidden": "true" });
     this.el = h("div", { class: "code" }, this.gutter, h("div", { class: "code-body" }, this.backdrop, this.textarea));
-    this.textarea.addEventListener("scroll", () => this.syncScroll());
+    this.textarea.addEventListener("scroll", () => {
+      this.scrollTop = this.textarea.scrollTop;
+      this.scrollLeft = this.textarea.scrollLeft;
+      this.syncScroll();
+    });
     this.textarea.addEventListener("input", () => this.paint());
+    this.painted = false;
     this.textarea.addEventListener("keydown", (e) => {
       if (e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !e.metaKey) {
         e.preventDefault();
@@ -45,32 +57,46 @@ export class CodeEditor {
 
   /** Replaces the text, keeping the scroll position. */
   set value(text: string) {
-    if (text === this.textarea.value) return;
-    const { scrollTop, scrollLeft } = this.textarea;
-    this.textarea.value = text;
-    this.textarea.scrollTop = scrollTop;
-    this.textarea.scrollLeft = scrollLeft;
-    this.paint();
+    this.update(text, this.marks);
   }
 
   setMarks(marks: Mark[]) {
-    this.marks = marks.filter((m) => m.end >= m.start).sort((a, b) => a.start - b.start);
-    this.paint();
+    this.update(this.textarea.value, marks);
   }
 
-  /** Scrolls so that `offset` is in view (a few lines from the top). */
+  /** Replaces the text and the marks at once (one repaint). */
+  update(text: string, marks: Mark[]) {
+    const sorted = marks.filter((m) => m.end >= m.start).sort((a, b) => a.start - b.start);
+    const sameMarks =
+      sorted.length === this.marks.length &&
+      sorted.every((m, i) => m.start === this.marks[i].start && m.end === this.marks[i].end && m.kind === this.marks[i].kind);
+    const sameText = text === this.textarea.value;
+    if (sameText && sameMarks && this.painted) return;
+    this.marks = sorted;
+    if (!sameText) this.textarea.value = text;
+    this.paint(!sameText);
+  }
+
+  /** Scrolls so that `offset` is in view (a few lines from the top), at
+   * the next frame. */
   reveal(offset: number) {
     const { line } = lineCol(this.textarea.value, offset);
-    const lineHeight = parseFloat(getComputedStyle(this.textarea).lineHeight) || 18;
-    const top = (line - 1) * lineHeight;
-    const ta = this.textarea;
-    if (top < ta.scrollTop || top > ta.scrollTop + ta.clientHeight - 2 * lineHeight) {
-      ta.scrollTop = Math.max(0, top - 3 * lineHeight);
-    }
-    this.syncScroll();
+    requestAnimationFrame(() => {
+      const ta = this.textarea;
+      const lineHeight = parseFloat(getComputedStyle(ta).lineHeight) || 18;
+      const top = (line - 1) * lineHeight;
+      if (top < ta.scrollTop || top > ta.scrollTop + ta.clientHeight - 2 * lineHeight) {
+        ta.scrollTop = Math.max(0, top - 3 * lineHeight);
+        this.scrollTop = ta.scrollTop;
+      }
+      this.syncScroll();
+    });
   }
 
-  private paint() {
+  /** Draws the marks on the backdrop: the text only as far as the last
+   * mark (it is transparent; it only positions the marks). */
+  private paint(restoreScroll = false) {
+    this.painted = true;
     const text = this.textarea.value;
     const parts: (string | HTMLElement)[] = [];
     let at = 0;
@@ -81,19 +107,37 @@ export class CodeEditor {
       parts.push(h("mark", { class: m.kind }, text.slice(start, Math.max(start, m.end)) || " "));
       at = Math.max(start, m.end);
     }
-    parts.push(text.slice(at) + "\n");
+    // Keep the backdrop as tall as the text, so that it scrolls alike.
+    parts.push("\n".repeat(Math.max(0, text.split("\n").length - text.slice(0, at).split("\n").length + 1)));
     this.backdrop.replaceChildren(...parts);
     const lines = text.split("\n").length;
     if (lines !== this.lines) {
       this.lines = lines;
       this.gutter.textContent = Array.from({ length: lines }, (_, i) => i + 1).join("\n") + "\n";
     }
-    this.syncScroll();
+    this.queueSync(restoreScroll);
+  }
+
+  /** Scroll positions are written at the next frame (writing them now
+   * would force a layout in the middle of a change). */
+  private queueSync(restore: boolean) {
+    this.restoreQueued ||= restore;
+    if (this.syncQueued) return;
+    this.syncQueued = true;
+    requestAnimationFrame(() => {
+      this.syncQueued = false;
+      if (this.restoreQueued) {
+        this.restoreQueued = false;
+        this.textarea.scrollTop = this.scrollTop;
+        this.textarea.scrollLeft = this.scrollLeft;
+      }
+      this.syncScroll();
+    });
   }
 
   private syncScroll() {
-    this.backdrop.scrollTop = this.textarea.scrollTop;
-    this.backdrop.scrollLeft = this.textarea.scrollLeft;
-    this.gutter.scrollTop = this.textarea.scrollTop;
+    this.backdrop.scrollTop = this.scrollTop;
+    this.backdrop.scrollLeft = this.scrollLeft;
+    this.gutter.scrollTop = this.scrollTop;
   }
 }

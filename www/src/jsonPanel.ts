@@ -105,6 +105,7 @@ export function mountJsonPanel(store: Store, el: HTMLElement) {
   };
 
   const paintMarks = (reveal: boolean) => {
+    if (textTimer) return; // the text is about to follow; marks then
     const text = store.design.source;
     const marks: Mark[] = [];
     const sel = store.selection;
@@ -177,8 +178,28 @@ export function mountJsonPanel(store: Store, el: HTMLElement) {
     dataStatus.replaceChildren(dataError ? h("span", { class: "status error" }, dataError) : "");
   };
 
+  // The text follows other edits: at once, or, while typing in the property
+  // panel, after a pause (re-laying out a long text on every keystroke
+  // would make typing lag).
+  let textTimer = 0;
+  const syncText = () => {
+    clearTimeout(textTimer);
+    textTimer = 0;
+    editor.value = store.design.source;
+    paintMarks(false);
+  };
+  editor.textarea.addEventListener("focus", () => {
+    if (textTimer) syncText();
+  });
   store.onChange(() => {
-    if (store.lastOrigin !== "json") editor.value = store.design.source;
+    if (store.lastOrigin === "props") {
+      clearTimeout(textTimer);
+      textTimer = window.setTimeout(syncText, 300);
+    } else if (store.lastOrigin !== "json") {
+      clearTimeout(textTimer);
+      textTimer = 0;
+      editor.value = store.design.source;
+    }
     if (store.lastOrigin !== "data") data.value = store.design.data;
     templateToggle.checked = store.design.template;
     tabJson.textContent = store.design.template ? "Template" : "JSON";

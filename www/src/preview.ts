@@ -77,8 +77,13 @@ export class Preview {
     this.hover = null;
   }
 
-  /** Outlines the element for `path`. */
+  private selected: string | null | undefined;
+
+  /** Outlines the element for `path` (and scrolls to it when the selection
+   * moved there). */
   select(path: string | null) {
+    const moved = path !== this.selected;
+    this.selected = path;
     const el = this.find(path);
     const p = el?.getAttribute("data-path");
     this.selStyle.textContent =
@@ -86,7 +91,11 @@ export class Preview {
       (p === undefined || p === null
         ? ""
         : `[data-path="${CSS.escape(p)}"] { outline: 2px solid #1a73e8 !important; outline-offset: 2px; }`);
-    if (el && !isVisible(el, this.host)) el.scrollIntoView({ block: "nearest" });
+    if (el && moved) {
+      requestAnimationFrame(() => {
+        if (el.isConnected && !isVisible(el, this.host.closest(".preview-box") ?? this.host)) el.scrollIntoView({ block: "nearest" });
+      });
+    }
   }
 
   /** Marks the elements with errors. */
@@ -111,7 +120,7 @@ export class Preview {
   }
 }
 
-function isVisible(el: Element, container: HTMLElement): boolean {
+function isVisible(el: Element, container: Element): boolean {
   const r = el.getBoundingClientRect();
   const c = container.getBoundingClientRect();
   return r.top >= c.top && r.bottom <= c.bottom;

@@ -34,8 +34,47 @@ export function mountTree(store: Store, el: HTMLElement) {
   el.setAttribute("role", "tree");
   el.setAttribute("aria-label", "Structure");
 
+  /** What the rows show, to update in place when only texts changed. */
+  let shape = "";
+  let rows = new Map<string, HTMLElement>();
+
   const render = () => {
-    const { tree, editable, diagnostics } = store.derived;
+    const { tree, editable, diagnostics, stale } = store.derived;
+    const errors = new Map<string, number>();
+    for (const d of diagnostics) {
+      const owner = owningNode(tree, d.path);
+      if (owner && d.severity === "error") errors.set(owner.path, (errors.get(owner.path) ?? 0) + 1);
+    }
+    const flat: TreeNode[] = [];
+    const walk = (n: TreeNode) => {
+      flat.push(n);
+      n.children.forEach(walk);
+    };
+    if (tree) walk(tree);
+    const nextShape = `${editable}|${stale}|` + flat.map((n) => `${n.path}:${n.label}`).join(",");
+    if (tree && nextShape === shape) {
+      // Same rows: update their texts and error badges only.
+      for (const n of flat) {
+        const r = rows.get(n.path)!;
+        const detail = r.querySelector(".tree-detail");
+        if ((detail?.textContent ?? "") !== n.detail) {
+          if (detail) detail.textContent = n.detail;
+          else r.querySelector(".tree-label")!.after(h("span", { class: "tree-detail" }, n.detail));
+        }
+        const count = errors.get(n.path);
+        const badge = r.querySelector(".badge");
+        if ((badge?.textContent ?? undefined) !== (count ? String(count) : undefined)) {
+          badge?.remove();
+          const actions = r.querySelector(".tree-actions");
+          if (count && actions) actions.before(badgeOf(count));
+          else if (count) r.append(badgeOf(count));
+        }
+      }
+      return;
+    }
+    shape = nextShape;
+    rows = new Map();
+    highlighted = undefined;
     el.replaceChildren();
     if (!tree) {
       el.append(h("p", { class: "empty" }, "Nothing to show: fix the JSON or the template."));
@@ -46,20 +85,17 @@ export function mountTree(store: Store, el: HTMLElement) {
         h(
           "p",
           { class: "note", id: "tree-note" },
-          store.derived.stale
+          stale
             ? "The JSON does not parse: showing the last good card until it does."
             : "Showing the filled template (read-only): this template has loops or placeholders in place of values, so edit it as text.",
         ),
       );
     }
-    const errors = new Map<string, number>();
-    for (const d of diagnostics) {
-      const owner = owningNode(tree, d.path);
-      if (owner && d.severity === "error") errors.set(owner.path, (errors.get(owner.path) ?? 0) + 1);
-    }
     el.append(h("ul", { class: "tree-root" }, row(tree, editable, errors)));
     highlight();
   };
+
+  const badgeOf = (n: number) => h("span", { class: "badge error", title: `${n} error(s)` }, String(n));
 
   const row = (node: TreeNode, editable: boolean, errors: Map<string, number>): HTMLElement => {
     const movable = /\/\d+$/.test(node.path);
@@ -74,7 +110,7 @@ export function mountTree(store: Store, el: HTMLElement) {
       },
       h("span", { class: `tree-label t-${node.type}` }, node.label),
       node.detail ? h("span", { class: "tree-detail" }, node.detail) : null,
-      n ? h("span", { class: "badge error", title: `${n} error(s)` }, String(n)) : null,
+      n ? badgeOf(n) : null,
       editable
         ? h(
             "span",
@@ -87,6 +123,7 @@ export function mountTree(store: Store, el: HTMLElement) {
           )
         : null,
     );
+    rows.set(node.path, line);
     line.addEventListener("click", () => store.select(node.path));
     line.addEventListener("dragstart", (e) => {
       e.dataTransfer?.setData(NODE_MIME, node.path);
@@ -134,15 +171,25 @@ export function mountTree(store: Store, el: HTMLElement) {
       label,
     );
 
+  let highlighted: string | null | undefined;
+
+  /** Marks the row of the selected element (scrolling to it at the next
+   * frame when the selection moved). */
   const highlight = () => {
     const sel = store.selection;
     const owner = sel === null ? null : owningNode(store.derived.tree, sel);
-    for (const r of el.querySelectorAll<HTMLElement>(".tree-row")) {
-      const on = owner !== null && r.dataset.path === owner.path;
-      r.classList.toggle("selected", on);
-      r.setAttribute("aria-selected", String(on));
-      if (on && document.activeElement !== el) r.scrollIntoView({ block: "nearest" });
+    const path = owner?.path ?? null;
+    if (path === highlighted) return;
+    if (highlighted !== undefined && highlighted !== null) {
+      rows.get(highlighted)?.classList.remove("selected");
+      rows.get(highlighted)?.setAttribute("aria-selected", "false");
     }
+    highlighted = path;
+    const r = path === null ? undefined : rows.get(path);
+    if (!r) return;
+    r.classList.add("selected");
+    r.setAttribute("aria-selected", "true");
+    if (document.activeElement !== el) requestAnimationFrame(() => r.isConnected && r.scrollIntoView({ block: "nearest" }));
   };
 
   el.addEventListener("keydown", (e) => {

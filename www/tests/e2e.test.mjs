@@ -77,7 +77,8 @@ describe("designer", () => {
       d.sections[0].widgets[1].buttonList.buttons.map((b) => [b.text, b.onClick.action.function]),
       choices.map((c) => [c, "vote"]),
     );
-    assert.match(await jsonEditor(page).inputValue(), /"text": "Ramen"/);
+    // The JSON text follows the property panel after a pause in typing.
+    await page.waitForFunction(() => document.querySelector("#json-editor").value.includes('"text": "Ramen"'));
     assert.equal(await page.textContent("#lint-summary"), "No problems for message");
   });
 
