@@ -8,12 +8,26 @@ WASM_TARGET := wasm32-unknown-unknown
 # The wasm-bindgen version pinned in Cargo.lock; the CLI must match it exactly.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
 
-.PHONY: all setup run test bench lint fmt-check clippy test-native test-wasm wasm-imports doc fmt
+# The npm package: the wasm module built with the size profile, then wasm-opt from npm's binaryen.
+WASM_MODULE := target/$(WASM_TARGET)/wasm/gchat_js.wasm
+WASM_OPT := node_modules/.bin/wasm-opt
+WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue
+SIZE_BUDGET_KB := 300
+NPM_STAMP := node_modules/.package-lock.json
+JS_TESTS := js/tests/package.test.mjs
+WORKER_TESTS := examples/worker/test/worker.test.mjs
+
+.PHONY: all setup setup-rust setup-browser npm-deps run test bench lint fmt-check clippy test-native \
+  test-wasm test-browser wasm-imports doc fmt pkg size test-js test-types test-worker
 
 all: test
 
-## setup: idempotent prerequisites (rustup target, wasm-bindgen-cli at the locked version).
-setup:
+## setup: idempotent prerequisites: the Rust side, Debian chromium + chromedriver, npm packages.
+setup: setup-rust setup-browser npm-deps
+
+## setup-rust: rustup target, wasm-bindgen-cli at the version locked in Cargo.lock.
+setup-rust:
 	@rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
@@ -21,12 +35,26 @@ setup:
 	    || $(CARGO) install wasm-bindgen-cli --version '$(WASM_BINDGEN_VERSION)'; \
 	fi
 
+## setup-browser: Debian's chromium and chromium-driver, installed with apt only when missing.
+setup-browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  echo "installing chromium chromium-driver"; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+## npm-deps: the npm tools (package-lock.json), with `npm ci` when the lock changed.
+npm-deps: $(NPM_STAMP)
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 ## run: the main job on the embedded default: serve the default app in dev mode (prints a signed curl command).
-run: setup
+run: setup-rust
 	$(CARGO) run --locked -q -p gchat-host -- serve --dev
 
 ## test: everything CI checks.
-test: setup fmt-check clippy test-native test-wasm wasm-imports doc
+test: setup fmt-check clippy test-native test-wasm test-browser wasm-imports doc test-js
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -34,6 +62,7 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --locked -p gchat --all-targets --target $(WASM_TARGET) -- -D warnings
+	$(CARGO) clippy --locked -p gchat -p gchat-js --features gchat/ts --all-targets --target $(WASM_TARGET) -- -D warnings
 
 test-native:
 	$(CARGO) test --locked --workspace
@@ -43,17 +72,48 @@ test-wasm:
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	  $(CARGO) test --locked -p gchat --target $(WASM_TARGET)
 
+## The core's wasm tests once more, in headless Debian chromium (chromedriver).
+test-browser: setup-browser
+	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=$$(command -v chromedriver) \
+	  WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/scripts/webdriver.json \
+	  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	  $(CARGO) test --locked -p gchat --target $(WASM_TARGET)
+
 ## The wasm module must import nothing from "env" (no libc, no host functions).
-wasm-imports:
-	$(CARGO) build --locked -p gchat-js --target $(WASM_TARGET) --release
-	node scripts/check-wasm-imports.mjs target/$(WASM_TARGET)/release/gchat_js.wasm
+wasm-imports: pkg
+	node scripts/check-wasm-imports.mjs $(WASM_MODULE)
+
+## pkg: the npm package `gchat` in pkg/ (web, nodejs and Workers builds), offline, with the pinned wasm-bindgen.
+pkg: setup-rust npm-deps
+	$(CARGO) build --locked -p gchat-js --target $(WASM_TARGET) --profile wasm
+	rm -rf pkg/web pkg/node
+	wasm-bindgen --target web --out-dir pkg/web $(WASM_MODULE)
+	wasm-bindgen --target nodejs --out-dir pkg/node $(WASM_MODULE)
+	echo '{"type": "commonjs"}' > pkg/node/package.json
+	$(WASM_OPT) $(WASM_OPT_FLAGS) pkg/web/gchat_js_bg.wasm -o pkg/web/gchat_js_bg.wasm
+	$(WASM_OPT) $(WASM_OPT_FLAGS) pkg/node/gchat_js_bg.wasm -o pkg/node/gchat_js_bg.wasm
+
+## size: the module's raw and gzip sizes after wasm-opt; fails over the budget.
+size: pkg
+	node scripts/size.mjs $(SIZE_BUDGET_KB) pkg/web/gchat_js_bg.wasm pkg/web/gchat_js.js pkg/node/gchat_js.js
+
+## test-js: the package in node (node --test), its TypeScript types (tsc), the Worker in workerd.
+test-js: test-types test-worker
+	node --test $(JS_TESTS)
+
+test-types: pkg
+	node_modules/.bin/tsc -p js/tests
+
+test-worker: pkg
+	node --test $(WORKER_TESTS)
 
 doc:
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --locked --workspace --no-deps
 
 ## bench: criterion benchmarks (native); prints the figures.
-bench: setup
+bench: setup-rust pkg
 	$(CARGO) bench --locked -p gchat --bench rsa --bench verify --bench lint --bench render -- --warm-up-time 1 --measurement-time 3
+	node benches/handle-vs-jose.mjs
 
 fmt:
 	$(CARGO) fmt --all

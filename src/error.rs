@@ -26,6 +26,7 @@ pub trait ErrorCode: std::error::Error {
 
 /// An error as plain data: `{"code", "path", "message"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[non_exhaustive]
 pub struct ErrorReport {
     /// The stable code.

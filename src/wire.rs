@@ -15,6 +15,23 @@ use serde::{Deserialize, Serialize, Serializer};
 /// Fields gchat does not model, kept in arrival order and emitted again unchanged.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
 
+// The wire primitives in TypeScript. `Extra` is typed as nothing, so that
+// `tsc` flags a misspelt field of a message or card.
+#[cfg(feature = "ts")]
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const TS_APPEND_CONTENT: &'static str = r#"
+/** An int64 field: proto3 JSON writes it as a decimal string; numbers are accepted. */
+export type Int64 = string | number;
+/** An int32 field (a number; decimal strings are accepted). */
+export type Int32 = number | string;
+/** A floating-point field. */
+export type Float = number;
+/** Fields gchat does not model (kept as sent; not typed). */
+export type Extra = {};
+/** Any JSON value. */
+export type Value = null | boolean | number | string | Value[] | { [key: string]: Value };
+"#;
+
 /// An integer field that accepts every form encoders use for it.
 ///
 /// Accepts a JSON integer, an integral float (`1.0`, `-2.88E7`) or a decimal
@@ -276,6 +293,16 @@ macro_rules! open_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        // In TypeScript: the known values, and any other string.
+        #[cfg(feature = "ts")]
+        const _: () = {
+            #[::wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+            const TS_APPEND_CONTENT: &'static str = concat!(
+                "/** ", stringify!($name), ": a value Chat knows, or a newer one. */\n",
+                "export type ", stringify!($name), " =", $( " \"", $wire, "\" |", )* " (string & {});"
+            );
+        };
 
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -18,7 +18,7 @@ pub fn text_message(text: &str) -> Result<JsValue, JsValue> {
 /// A message with one card (`cardsV2`), and optional text above it.
 #[wasm_bindgen(js_name = cardMessage, unchecked_return_type = "Message")]
 pub fn card_message(
-    card_id: &str,
+    #[wasm_bindgen(js_name = cardId)] card_id: &str,
     #[wasm_bindgen(unchecked_param_type = "Card")] card: JsValue,
     text: Option<String>,
 ) -> Result<JsValue, JsValue> {
@@ -40,7 +40,7 @@ pub fn dialog_message(
 #[wasm_bindgen(unchecked_return_type = "Card")]
 pub fn card(
     title: &str,
-    #[wasm_bindgen(unchecked_param_type = "Section[]")] sections: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "Section[]")] sections: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let sections: Vec<Section> = optional(sections, "sections")?;
     to_js(
@@ -72,7 +72,10 @@ pub fn text_widget(text: &str) -> Result<JsValue, JsValue> {
 
 /// An image widget.
 #[wasm_bindgen(js_name = imageWidget, unchecked_return_type = "Widget")]
-pub fn image_widget(url: &str, alt_text: &str) -> Result<JsValue, JsValue> {
+pub fn image_widget(
+    url: &str,
+    #[wasm_bindgen(js_name = altText)] alt_text: &str,
+) -> Result<JsValue, JsValue> {
     to_js(&Widget::image(url, alt_text))
 }
 
@@ -98,7 +101,7 @@ pub fn text_input_widget(
     name: &str,
     label: &str,
     #[wasm_bindgen(
-        unchecked_param_type = "{ hint?: string; value?: string; multiline?: boolean }"
+        unchecked_optional_param_type = "{ hint?: string; value?: string; multiline?: boolean }"
     )]
     options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
@@ -140,8 +143,10 @@ pub fn link_button(text: &str, url: &str) -> Result<JsValue, JsValue> {
 /// An action calling the app's `function` with string parameters.
 #[wasm_bindgen(unchecked_return_type = "Action")]
 pub fn action(
-    function: &str,
-    #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] parameters: Option<JsValue>,
+    #[wasm_bindgen(js_name = functionName)] function: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "Record<string, string>")] parameters: Option<
+        JsValue,
+    >,
 ) -> Result<JsValue, JsValue> {
     let parameters: Vec<(String, String)> = match parameters {
         Some(p) if p.is_object() => crate::convert::pairs(&p),

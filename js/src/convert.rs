@@ -8,24 +8,20 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 /// Converts a serializable value to a plain JS value through JSON.
+///
+/// Through `serde_json::Value`, whose serializer the core already uses for
+/// every message type, so that the module holds one copy of that code.
 pub(crate) fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| error("internal", None, &e.to_string()))?;
-    JSON::parse(&text)
+    let value = serde_json::to_value(value).map_err(|e| error("internal", None, &e.to_string()))?;
+    JSON::parse(&value.to_string())
 }
 
 /// Reads a plain JS value (or a JSON string) as `T`; `what` names the
-/// argument in errors.
+/// argument in errors. Through `serde_json::Value`, like [`to_js`].
 pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
-    let text = json_text(value)?;
-    let mut de = serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        error(
-            "invalid_argument",
-            Some(&path),
-            &format!("{what}: {}", e.inner()),
-        )
-    })
+    let value = json_input(value)?;
+    serde_json::from_value(value)
+        .map_err(|e| error("invalid_argument", None, &format!("{what}: {e}")))
 }
 
 /// A JSON document given as an object or as JSON text.

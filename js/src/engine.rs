@@ -22,17 +22,28 @@ pub struct Engine {
 }
 
 /// What `handle` resolves to.
-#[derive(Serialize)]
+#[derive(Serialize, tsify::Tsify)]
+#[tsify(rename = "HandleResult")]
 #[serde(rename_all = "camelCase")]
 struct Handled<'a> {
+    /// The HTTP status to answer with.
     status: u16,
+    /// The response headers.
+    #[tsify(type = "Record<string, string>")]
     headers: serde_json::Map<String, serde_json::Value>,
+    /// The response body (JSON text).
     body: String,
+    /// Work to carry out after responding, each once (by its `requestId`).
     deferred: &'a [Deferred],
+    /// The first of `keyRequests`, or `null`.
     key_request: Option<&'a KeyRequest>,
+    /// Key documents to fetch (missing, stale, or for an unknown key id).
     key_requests: &'a [KeyRequest],
+    /// The event's dedup key: a repeat delivery with this key may be answered from memory.
     dedup_key: Option<&'a str>,
+    /// How long to remember `dedupKey`, in seconds.
     dedup_ttl: Option<u64>,
+    /// One structured log line.
     log: &'a LogRecord,
 }
 
@@ -65,12 +76,13 @@ impl Engine {
     /// default app. `options.expectations` are the tokens it accepts;
     /// `options.insecureSkipVerification` accepts every request unchecked
     /// (local development and the in-browser playground only).
-    /// `options.leeway` (seconds) and `options.maxBody` (bytes) tune it.
+    /// `options.leeway` (seconds), `options.refetchCooldown` (seconds between
+    /// refetches for unknown key ids) and `options.maxBody` (bytes) tune it.
     ///
     /// Throws `invalid_config` (with the file and line) or `invalid_argument`.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "EngineOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "EngineOptions")] options: Option<JsValue>,
     ) -> Result<Engine, JsValue> {
         let options = options.unwrap_or(JsValue::UNDEFINED);
         let expectations = get(&options, "expectations");
@@ -92,10 +104,11 @@ impl Engine {
             }
             (false, _) => Verifier::new(expectations),
         };
-        if let Some(leeway) = get(&options, "leeway").as_f64() {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // seconds, clamped
-            let secs = leeway.max(0.0) as u64;
-            verifier = verifier.with_leeway(Duration::from_secs(secs));
+        if let Some(leeway) = seconds(&options, "leeway") {
+            verifier = verifier.with_leeway(leeway);
+        }
+        if let Some(cooldown) = seconds(&options, "refetchCooldown") {
+            verifier = verifier.with_refetch_cooldown(cooldown);
         }
         let mut engine = match get(&options, "config").as_string() {
             Some(source) => {
@@ -138,13 +151,16 @@ impl Engine {
     pub fn handle(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RequestLike")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "HandleOptions")] options: Option<JsValue>,
-    ) -> Result<Promise, JsValue> {
+        #[wasm_bindgen(unchecked_optional_param_type = "HandleOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let options = options.unwrap_or(JsValue::UNDEFINED);
         let now = now(&options);
-        let keys = keys::from_options(&options)?;
+        let keys = match keys::from_options(&options) {
+            Ok(keys) => keys,
+            Err(e) => return Promise::reject(&e),
+        };
         let engine = Rc::clone(&self.inner);
-        Ok(future_to_promise(async move {
+        future_to_promise(async move {
             let request = OwnedRequest::read(&request).await?;
             let crypto = Rc::clone(&keys.crypto);
             let outcome = engine
@@ -153,13 +169,17 @@ impl Engine {
                 })
                 .await;
             to_js(&Handled::of(&outcome))
-        }))
+        })
     }
 
     /// The key documents to fetch before handling: missing or stale ones
     /// (`{ url, reason }`), at `now` (milliseconds; `Date.now()` by default).
     #[wasm_bindgen(js_name = keyRequests, unchecked_return_type = "KeyRequest[]")]
-    pub fn key_requests(&self, keys: &KeySet, now_ms: Option<f64>) -> Result<JsValue, JsValue> {
+    pub fn key_requests(
+        &self,
+        keys: &KeySet,
+        #[wasm_bindgen(js_name = now)] now_ms: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
         let snapshot = keys.snapshot();
         to_js(
             &self
@@ -185,4 +205,12 @@ impl Engine {
     pub fn insecure(&self) -> bool {
         self.inner.verifier().is_insecure()
     }
+}
+
+/// `options[key]` as a duration in whole seconds (negative values are 0).
+pub(crate) fn seconds(options: &JsValue, key: &str) -> Option<Duration> {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // seconds, clamped
+    get(options, key)
+        .as_f64()
+        .map(|s| Duration::from_secs(s.max(0.0) as u64))
 }

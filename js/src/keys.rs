@@ -27,12 +27,17 @@ pub struct KeysSnapshot {
 }
 
 /// One document of a key set, for JS.
-#[derive(Serialize)]
+#[derive(Serialize, tsify::Tsify)]
+#[tsify(rename = "KeyDocumentInfo")]
 #[serde(rename_all = "camelCase")]
 struct DocumentInfo<'a> {
+    /// Where it was fetched from (`null` for a document from a file).
     url: Option<&'a str>,
+    /// When it was fetched, in milliseconds since the epoch.
     fetched_at: Option<i64>,
+    /// Until when it is fresh, in milliseconds (`null`: never stale).
     fresh_until: Option<i64>,
+    /// Its key ids.
     kids: Vec<&'a str>,
 }
 
@@ -83,7 +88,7 @@ impl KeySet {
         url: &str,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
         #[wasm_bindgen(unchecked_param_type = "HeadersLike")] headers: JsValue,
-        now_ms: Option<f64>,
+        #[wasm_bindgen(js_name = now)] now_ms: Option<f64>,
     ) -> Result<(), JsValue> {
         let body = bytes(&body, "body")?;
         let headers = pairs(&headers);

@@ -29,3 +29,4 @@ mod keys;
 mod message;
 mod request;
 mod token;
+mod types;

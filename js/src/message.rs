@@ -16,7 +16,7 @@ use crate::convert::{error, get, js_error, json_input, to_js};
 pub fn lint_message(
     #[wasm_bindgen(unchecked_param_type = "Message | CardWithId | Card | string | object")]
     value: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Surface")] surface: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "Surface")] surface: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let input = json_input(&value)?;
     to_js(&lint::lint(&input, surface_of(surface.as_deref())?))
@@ -38,7 +38,7 @@ pub fn render_html(
         unchecked_param_type = "Message | CardWithId | Card | Widget | string | object"
     )]
     value: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RenderHtmlOptions")] options: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "RenderHtmlOptions")] options: Option<JsValue>,
 ) -> Result<String, JsValue> {
     let input = json_input(&value)?;
     let options = options.unwrap_or(JsValue::UNDEFINED);

@@ -1,7 +1,6 @@
 //! Tokens: `verifyToken`.
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use gchat::auth::{Expectation, Verifier};
 use js_sys::Promise;
@@ -9,6 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::convert::{from_js, get, js_error, now, set, to_js};
+use crate::engine::seconds;
 use crate::keys::KeySet;
 
 /// Verifies a Chat bearer token (or a whole `Authorization` header value)
@@ -25,14 +25,17 @@ pub fn verify_token(
     token: &str,
     keys: &KeySet,
     #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
-) -> Result<Promise, JsValue> {
+) -> Promise {
+    verify(token, keys, &options).unwrap_or_else(|e| Promise::reject(&e))
+}
+
+fn verify(token: &str, keys: &KeySet, options: &JsValue) -> Result<Promise, JsValue> {
+    let options = options.clone();
     let expectations: Vec<Expectation> =
         from_js(&get(&options, "expectations"), "options.expectations")?;
     let mut verifier = Verifier::new(expectations);
-    if let Some(leeway) = get(&options, "leeway").as_f64() {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // seconds, clamped
-        let secs = leeway.max(0.0) as u64;
-        verifier = verifier.with_leeway(Duration::from_secs(secs));
+    if let Some(leeway) = seconds(&options, "leeway") {
+        verifier = verifier.with_leeway(leeway);
     }
     let now = now(&options);
     let snapshot = keys.snapshot();

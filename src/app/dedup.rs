@@ -13,6 +13,7 @@ use super::Response;
 
 /// An event's identity and how long to remember it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DedupKey {
@@ -20,6 +21,7 @@ pub struct DedupKey {
     pub key: String,
     /// How long to remember it.
     #[serde(serialize_with = "as_secs")]
+    #[cfg_attr(feature = "ts", tsify(type = "number"))]
     pub ttl: Duration,
 }
 

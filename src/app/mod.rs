@@ -95,6 +95,7 @@ impl<'a> Request<'a> {
 
 /// An HTTP response as plain data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[non_exhaustive]
 pub struct Response {
     /// The status code.
@@ -126,6 +127,7 @@ impl Response {
 
 /// Work the host carries out after responding.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", tag = "type")]
 #[non_exhaustive]
 pub enum Deferred {
@@ -154,6 +156,7 @@ impl Deferred {
 
 /// One structured log line for the request.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LogRecord {
@@ -184,6 +187,7 @@ pub struct LogRecord {
 
 /// Everything the engine decided about one request.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Outcome {

@@ -19,6 +19,7 @@ pub const GOOGLE_ISSUERS: [&str; 2] = ["https://accounts.google.com", "accounts.
 /// `{"type":"endpointUrl","url":"…"}`, `{"type":"addon","url":"…","email":"…"}`,
 /// `{"type":"pubSub","audience":"…","email":"…"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", tag = "type")]
 #[non_exhaustive]
 pub enum Expectation {

@@ -59,6 +59,7 @@ impl KeyDocument {
 
 /// What the host should fetch, and why.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[non_exhaustive]
 pub struct KeyRequest {
     /// The key document's URL.
@@ -69,6 +70,7 @@ pub struct KeyRequest {
 
 /// Why a key document is needed.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum KeyRequestReason {

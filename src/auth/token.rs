@@ -13,6 +13,7 @@ pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
 
 /// The claims of a token.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[non_exhaustive]
 pub struct Claims {
     /// Issuer.
@@ -20,6 +21,7 @@ pub struct Claims {
     pub iss: Option<String>,
     /// Audience: the project number or the endpoint URL (a string; arrays are refused).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
     pub aud: Option<serde_json::Value>,
     /// Expiry, Unix seconds.
     #[serde(deserialize_with = "f64_or_i64")]

@@ -46,6 +46,7 @@ impl SignatureCheck for PureRust {
 
 /// A token that passed every check.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VerifiedClaims {

@@ -12,6 +12,7 @@ use super::{
 
 /// An interaction event in the Workspace add-on format.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddonEvent {
@@ -30,6 +31,7 @@ pub struct AddonEvent {
 
 /// `authorizationEventObject`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthorizationEventObject {
@@ -49,6 +51,7 @@ pub struct AuthorizationEventObject {
 
 /// The `chat` object: who, when, and one payload saying what happened.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChatEvent {
@@ -98,11 +101,13 @@ pub struct ChatEvent {
 /// | `widgetUpdatedPayload` | `space`, `message` |
 /// | `appCommandPayload` | `appCommandMetadata`, `message`, `space`, `thread`, `configCompleteRedirectUri`, `isDialogEvent`, `dialogEventType` |
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChatPayload {
     /// The message.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(type = "EventMessage"))]
     pub message: Option<Box<Message>>,
     /// The space.
     #[serde(skip_serializing_if = "Option::is_none")]

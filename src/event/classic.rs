@@ -8,6 +8,7 @@ use super::{CommonEventObject, Message, Space, Thread, User};
 
 /// An interaction event in the Chat API format (`type` at the top level).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClassicEvent {
@@ -25,6 +26,7 @@ pub struct ClassicEvent {
     pub thread_key: Option<String>,
     /// The message (MESSAGE, ADDED_TO_SPACE via mention, CARD_CLICKED).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(type = "EventMessage"))]
     pub message: Option<Box<Message>>,
     /// The person who interacted.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -104,6 +106,7 @@ open_enum! {
 
 /// `Event.action`: the action of the clicked card element.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FormAction {
@@ -120,6 +123,7 @@ pub struct FormAction {
 
 /// One `{key, value}` action parameter.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionParameter {
@@ -136,6 +140,7 @@ pub struct ActionParameter {
 
 /// `appCommandMetadata`: which command was used.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppCommandMetadata {

@@ -8,6 +8,7 @@ use crate::wire::{Extra, Int32, Int64, lenient_bool, open_enum};
 /// What the client sent with an interaction (`common` in classic events,
 /// `commonEventObject` in add-on events).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CommonEventObject {
@@ -25,9 +26,11 @@ pub struct CommonEventObject {
     pub time_zone: Option<TimeZone>,
     /// Values of the card's input widgets, by widget name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, Inputs>"))]
     pub form_inputs: Option<IndexMap<String, Inputs>>,
     /// The clicked action's parameters (and `autocomplete_widget_query`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, string>"))]
     pub parameters: Option<IndexMap<String, String>>,
     /// The clicked action's `function`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -81,6 +84,7 @@ open_enum! {
 
 /// `CommonEventObject.timeZone`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TimeZone {
@@ -97,6 +101,7 @@ pub struct TimeZone {
 
 /// The value of one input widget, as sent (`Inputs`). Use [`Inputs::value`] for a typed view.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Inputs {
@@ -119,6 +124,7 @@ pub struct Inputs {
 
 /// `Inputs.stringInputs`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StringInputs {
@@ -132,6 +138,7 @@ pub struct StringInputs {
 
 /// `Inputs.dateTimeInput`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DateTimeInput {
@@ -159,6 +166,7 @@ pub struct DateTimeInput {
 
 /// `Inputs.dateInput`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DateInput {
@@ -172,6 +180,7 @@ pub struct DateInput {
 
 /// `Inputs.timeInput`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TimeInput {
@@ -188,6 +197,7 @@ pub struct TimeInput {
 
 /// A typed form input value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(
     rename_all = "camelCase",
     rename_all_fields = "camelCase",

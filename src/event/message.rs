@@ -11,6 +11,8 @@ use super::{Space, User};
 ///
 /// Cards are kept as JSON here; `gchat::message` models what an app sends.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", tsify(rename = "EventMessage"))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Message {
@@ -105,6 +107,7 @@ impl Message {
 
 /// A thread of messages.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Thread {
@@ -121,6 +124,7 @@ pub struct Thread {
 
 /// A span of the message text with a meaning: a mention, a command, a rich link.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Annotation {
@@ -168,6 +172,7 @@ open_enum! {
 
 /// `Annotation.userMention`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserMention {
@@ -184,6 +189,7 @@ pub struct UserMention {
 
 /// `Annotation.slashCommand`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SlashCommandMetadata {
@@ -213,6 +219,7 @@ pub struct SlashCommandMetadata {
 
 /// `Annotation.richLinkMetadata`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RichLinkMetadata {
@@ -229,6 +236,7 @@ pub struct RichLinkMetadata {
 
 /// `Message.slashCommand`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SlashCommand {
@@ -242,6 +250,7 @@ pub struct SlashCommand {
 
 /// A file attached to a message.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Attachment {
@@ -276,6 +285,7 @@ pub struct Attachment {
 
 /// `Message.matchedUrl`: the link that triggered a link preview.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MatchedUrl {

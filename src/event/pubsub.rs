@@ -10,6 +10,7 @@ use super::{Event, Message, Space, User};
 
 /// A Pub/Sub push request body: `{"message":{"data","attributes",…},"subscription"}`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PushEnvelope {
@@ -25,6 +26,7 @@ pub struct PushEnvelope {
 
 /// `PushEnvelope.message`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PushMessage {
@@ -33,6 +35,7 @@ pub struct PushMessage {
     pub data: String,
     /// Message attributes; CloudEvents attributes (`ce-type`, …) for Workspace events.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, string>"))]
     pub attributes: Option<IndexMap<String, String>>,
     /// Pub/Sub message id.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -147,11 +150,13 @@ impl SpaceEventType {
 /// The data of a space event. Single events fill one of `message`, `reaction`,
 /// `membership`, `space`; batch events fill the plural field with one entry each.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SpaceEventData {
     /// The message.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(type = "EventMessage"))]
     pub message: Option<Box<Message>>,
     /// Batched message events.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -196,6 +201,7 @@ impl SpaceEventData {
 
 /// An emoji reaction on a message.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Reaction {
@@ -215,6 +221,7 @@ pub struct Reaction {
 
 /// A membership of a user or group in a space.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Membership {

@@ -6,6 +6,7 @@ use crate::wire::{Extra, Int32, lenient_bool, open_enum};
 
 /// A Chat space: a named space, a group chat or a direct message.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Space {
@@ -151,6 +152,7 @@ open_enum! {
 
 /// `Space.spaceDetails`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SpaceDetails {
@@ -167,6 +169,7 @@ pub struct SpaceDetails {
 
 /// `Space.membershipCount`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MembershipCount {
@@ -183,6 +186,7 @@ pub struct MembershipCount {
 
 /// `Space.accessSettings`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessSettings {

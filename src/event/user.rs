@@ -6,6 +6,7 @@ use crate::wire::{Extra, lenient_bool, open_enum};
 
 /// A Chat user: the human who triggered an event, a message sender, a mentioned user.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct User {

@@ -17,6 +17,8 @@ pub(crate) const LEGACY_METHOD_PARAMETER: &str = "__action_method_name__";
 
 /// What an event means, as plain data (what `gchat event parse` prints).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", tsify(rename = "EventView"))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct View<'a> {
@@ -59,6 +61,7 @@ pub struct View<'a> {
     pub action: Option<ActionView<'a>>,
     /// Form inputs by widget name.
     #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "as_map")]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, FormValue>"))]
     pub form_inputs: Vec<(&'a str, FormValue<'a>)>,
     /// The link that triggered a link preview.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -76,6 +79,7 @@ pub struct View<'a> {
 
 /// A space or user in the view.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Named<'a> {
@@ -92,6 +96,7 @@ pub struct Named<'a> {
 
 /// The command used: slash or quick, id, name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CommandView<'a> {
@@ -144,6 +149,7 @@ impl<'a> CommandView<'a> {
 
 /// The card action invoked: its function and parameters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionView<'a> {
@@ -152,6 +158,7 @@ pub struct ActionView<'a> {
     pub function: Option<&'a str>,
     /// The action's parameters, in the order sent.
     #[serde(serialize_with = "as_map")]
+    #[cfg_attr(feature = "ts", tsify(type = "Record<string, string>"))]
     pub parameters: Vec<(&'a str, &'a str)>,
 }
 

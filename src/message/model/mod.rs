@@ -27,6 +27,7 @@ macro_rules! model {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
         #[serde(rename_all = "camelCase")]
         #[non_exhaustive]
         pub struct $name {

@@ -1,0 +1,99 @@
+// A Google Chat app on Cloudflare Workers: gchat verifies each request's
+// token (WebCrypto), parses the event, runs the app and answers; deferred
+// work goes to ctx.waitUntil; Google's key documents are cached in the
+// isolate for as long as their Cache-Control allows.
+import { Engine, KeySet } from "gchat";
+
+/** Google's signing keys, shared by every request this isolate serves. */
+const keys = new KeySet();
+/** Key fetches under way, by URL: one at a time per document. */
+const fetching = new Map();
+/** Recent deliveries by dedup key: Chat redelivers a request it thinks failed. */
+const seen = new Map();
+let engine;
+let engineConfig;
+
+/** The engine for these settings (built once per isolate). */
+function engineFor(env) {
+  const expectations = [];
+  if (env.PROJECT_NUMBER) expectations.push({ type: "projectNumber", projectNumber: env.PROJECT_NUMBER });
+  if (env.ENDPOINT_URL) expectations.push({ type: "endpointUrl", url: env.ENDPOINT_URL });
+  const config = JSON.stringify([env.APP_CONFIG ?? null, expectations, env.KEY_REFETCH_COOLDOWN]);
+  if (engineConfig !== config) {
+    const refetchCooldown = env.KEY_REFETCH_COOLDOWN ? Number(env.KEY_REFETCH_COOLDOWN) : undefined;
+    engine = new Engine({ config: env.APP_CONFIG || undefined, file: "APP_CONFIG.toml", expectations, refetchCooldown });
+    engineConfig = config;
+  }
+  return engine;
+}
+
+/** Fetches a key document into `keys`; concurrent callers share one fetch. */
+function refresh(url) {
+  let pending = fetching.get(url);
+  if (!pending) {
+    pending = (async () => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+      keys.insertResponse(url, new Uint8Array(await response.arrayBuffer()), response.headers);
+    })()
+      .catch((e) => console.error(JSON.stringify({ keyFetch: url, error: String(e) })))
+      .finally(() => fetching.delete(url));
+    fetching.set(url, pending);
+  }
+  return pending;
+}
+
+/** Carries out deferred work: messages posted with the Chat API, each once by its request id. */
+async function carryOut(deferred, env) {
+  for (const item of deferred) {
+    if (item.type !== "createMessage") continue;
+    if (!env.CHAT_API_TOKEN) {
+      console.log(JSON.stringify({ deferred: item.type, skipped: "no CHAT_API_TOKEN" }));
+      continue;
+    }
+    const api = env.CHAT_API ?? "https://chat.googleapis.com";
+    const url = `${api}/v1/${item.space}/messages?requestId=${encodeURIComponent(item.requestId)}`;
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${env.CHAT_API_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(item.message),
+    });
+    console.log(JSON.stringify({ deferred: item.type, requestId: item.requestId, status: response.status }));
+  }
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    if (request.method === "GET" && new URL(request.url).pathname === "/healthz") {
+      return new Response("ok");
+    }
+    const engine = engineFor(env);
+    // Missing key documents are needed now; stale ones are refreshed after answering.
+    const wanted = engine.keyRequests(keys);
+    await Promise.all(wanted.filter((r) => r.reason === "missing").map((r) => refresh(r.url)));
+    for (const r of wanted.filter((r) => r.reason !== "missing")) ctx.waitUntil(refresh(r.url));
+
+    const body = new Uint8Array(await request.arrayBuffer());
+    const plain = { method: request.method, headers: request.headers, body };
+    let result = await engine.handle(plain, { keys });
+    if (result.status === 401 && result.keyRequests.some((r) => r.reason !== "stale")) {
+      // An unknown key id (Google rotated its keys) or no keys yet: fetch, then try once more.
+      await Promise.all(result.keyRequests.map((r) => refresh(r.url)));
+      result = await engine.handle(plain, { keys });
+    }
+    for (const r of result.keyRequests) ctx.waitUntil(refresh(r.url));
+    console.log(JSON.stringify(result.log));
+
+    const now = Date.now();
+    const repeat = result.dedupKey && seen.get(result.dedupKey);
+    if (repeat && repeat.until > now) {
+      return new Response(repeat.body, { status: repeat.status, headers: repeat.headers });
+    }
+    if (result.dedupKey && result.status === 200) {
+      seen.set(result.dedupKey, { ...result, until: now + result.dedupTtl * 1000 });
+      for (const [k, v] of seen) if (v.until <= now) seen.delete(k);
+    }
+    if (result.deferred.length > 0) ctx.waitUntil(carryOut(result.deferred, env));
+    return new Response(result.body, { status: result.status, headers: result.headers });
+  },
+};

@@ -1,0 +1,67 @@
+// Test support shared by the node tests, the Worker test and the benchmark:
+// RSA test keys, Google-style tokens, and events.
+import { generateKeyPairSync, createSign } from "node:crypto";
+
+export const URL = "https://chat.example.com/events";
+export const GOOGLE_KEYS = "https://www.googleapis.com/oauth2/v3/certs";
+export const CHAT_ISSUER = "chat@system.gserviceaccount.com";
+export const expectations = [{ type: "endpointUrl", url: URL }];
+
+const b64url = (data) => Buffer.from(data).toString("base64url");
+
+/** A 2048-bit RSA test key with its id. */
+export function testKey(kid = "gchat-test-key") {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const jwk = { ...publicKey.export({ format: "jwk" }), kid, alg: "RS256", use: "sig" };
+  return { kid, privateKey, publicKey, jwk };
+}
+
+/** A JWKS document of these keys, as text. */
+export function jwks(...keys) {
+  return JSON.stringify({ keys: keys.map((k) => k.jwk) });
+}
+
+/** A signed RS256 token with these claims. */
+export function mint(key, claims) {
+  const header = b64url(JSON.stringify({ alg: "RS256", kid: key.kid, typ: "JWT" }));
+  const payload = b64url(JSON.stringify(claims));
+  const signer = createSign("RSA-SHA256");
+  signer.update(`${header}.${payload}`);
+  return `${header}.${payload}.${signer.sign(key.privateKey).toString("base64url")}`;
+}
+
+/** The claims Google puts in an endpoint-URL token issued at `nowMs`. */
+export function claims(nowMs, overrides = {}) {
+  const iat = Math.floor(nowMs / 1000);
+  return {
+    aud: URL,
+    azp: "106352043899437523407",
+    email: CHAT_ISSUER,
+    email_verified: true,
+    exp: iat + 3600,
+    iat,
+    iss: "https://accounts.google.com",
+    sub: "106352043899437523407",
+    ...overrides,
+  };
+}
+
+let messages = 0;
+
+/** A classic MESSAGE event saying `text` in a space (each a new message). */
+export function messageEvent(text = "hello") {
+  messages += 1;
+  return JSON.stringify({
+    type: "MESSAGE",
+    eventTime: "2026-11-21T10:00:00.000000Z",
+    space: { name: "spaces/AAAA", type: "ROOM", displayName: "Team" },
+    user: { name: "users/123", displayName: "Ada", type: "HUMAN" },
+    message: {
+      name: `spaces/AAAA/messages/m${messages}`,
+      text,
+      argumentText: text,
+      thread: { name: "spaces/AAAA/threads/t1" },
+      sender: { name: "users/123", displayName: "Ada" },
+    },
+  });
+}
