@@ -11,6 +11,29 @@ use wasm_bindgen::prelude::*;
 
 use crate::convert::{error, from_js, js_error, json_input, set, timestamp, to_js};
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_DESIGNER: &'static str = r#"
+/** `sampleEvent(kind, options)`. */
+export interface SampleEventOptions {
+    /** `classic` (the default) or `addon`. */
+    format?: "classic" | "addon";
+    /** The message text, the command's argument, the autocomplete query, the link-preview message or the dialog's message field. */
+    text?: string;
+    /** `/NAME` for slash commands; `/NAME` or the id for quick commands. */
+    command?: string;
+    /** The card action's function. */
+    function?: string;
+    /** The card action's parameters. */
+    parameters?: Record<string, string>;
+    /** Form inputs: name → value or values. */
+    formInputs?: Record<string, string | string[]>;
+    /** The `cardsV2` of the message whose button was clicked. */
+    cards?: unknown;
+    /** Milliseconds since the epoch; `Date.now()` by default. */
+    now?: number;
+}
+"#;
+
 /// Fills a JSON template (minijinja, as config-file apps write them) with
 /// `data` (an object or JSON text). Returns `{ value, warnings }`, each
 /// warning `{ code, line, message }`.
@@ -81,7 +104,7 @@ fn text_of(value: &Value) -> String {
 ///
 /// Throws `unknown_kind`, `invalid_argument`, or the core's sample errors
 /// (`option_not_applicable`, `invalid_command`, `missing_url`, `no_sample`).
-#[wasm_bindgen(js_name = sampleEvent)]
+#[wasm_bindgen(js_name = sampleEvent, unchecked_return_type = "unknown")]
 pub fn sample_event(
     kind: &str,
     #[wasm_bindgen(unchecked_param_type = "SampleEventOptions")] options: Option<JsValue>,

@@ -192,9 +192,11 @@ fn in_string_placeholder(inner: &str) -> String {
 
 /// A JSON template filled with data.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "FilledTemplate"))]
 #[non_exhaustive]
 pub struct Filled {
     /// The JSON the template produced.
+    #[cfg_attr(feature = "ts", tsify(type = "unknown"))]
     pub value: Value,
     /// What is probably wrong though it rendered.
     pub warnings: Vec<TemplateWarning>,
@@ -202,6 +204,7 @@ pub struct Filled {
 
 /// Something a filled template probably did not mean.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[non_exhaustive]
 pub struct TemplateWarning {
     /// A stable code: `undefined_value` (the template uses a value the data

@@ -7,6 +7,7 @@ use super::schema::{self, ADDON_ONLY, DEPRECATED, Kind, NOT_IN_DIALOG, OUTPUT_ON
 
 /// The types the linter knows, their fields and the built-in icons.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "CardSchema"))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Schema {
@@ -18,6 +19,7 @@ pub struct Schema {
 
 /// One object type.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TypeInfo {
@@ -35,6 +37,7 @@ pub struct TypeInfo {
 
 /// One field.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FieldInfo {
@@ -72,6 +75,7 @@ pub struct FieldInfo {
 
 /// A `oneof`: at most one of its fields may be set.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OneofInfo {
