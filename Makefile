@@ -21,7 +21,7 @@ WORKER_TESTS := examples/worker/test/worker.test.mjs
 
 .PHONY: all setup setup-rust setup-browser npm-deps run test bench lint fmt-check clippy test-native \
   test-wasm test-browser wasm-imports doc fmt pkg size test-js test-types test-worker \
-  www www-deps test-www bench-www
+  www www-deps test-www bench-www screenshots
 
 all: test
 
@@ -122,6 +122,10 @@ $(WWW_STAMP): www/package.json www/package-lock.json
 ## test-www: the designer end to end in headless Debian chromium (playwright-core).
 test-www: setup-browser www
 	cd www && node --test --test-concurrency=1 tests/
+
+## screenshots: the designer (light, dark, playground) into docs/.
+screenshots: setup-browser www
+	cd www && node tests/screenshots.mjs ../docs
 
 ## bench-www: lint + render time per change for a 100-widget card, in headless chromium.
 bench-www: setup-browser www

@@ -68,6 +68,13 @@ async function initialDesign(): Promise<{ design: Design; selection: string | nu
   return { design: designOf(GALLERY[0]), selection: null, shared: false };
 }
 
+/** The designer's theme: the saved choice, or the system's. */
+function applyTheme(choice = localStorage.getItem("gchat-designer:theme")) {
+  const dark = choice ? choice === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
+  document.documentElement.dataset.theme = dark ? "dark" : "light";
+}
+applyTheme();
+
 async function main() {
   const gchat = await loadGchat();
   const schema = new Schema(gchat.schema);
@@ -151,6 +158,11 @@ async function main() {
   });
 
   $("#new").addEventListener("click", () => store.load(BLANK, ""));
+  $("#theme").addEventListener("click", () => {
+    const next = document.documentElement.dataset.theme === "dark" ? "light" : "dark";
+    localStorage.setItem("gchat-designer:theme", next);
+    applyTheme(next);
+  });
   $("#templates").addEventListener("click", openGallery);
   $("#export-open").addEventListener("click", openExport);
   $("#share").addEventListener("click", async () => {

@@ -117,8 +117,8 @@ export function mountTree(store: Store, el: HTMLElement) {
             { class: "tree-actions" },
             movable ? btn("↑", "Move up", () => moveSelected(store, -1, node.path)) : null,
             movable ? btn("↓", "Move down", () => moveSelected(store, 1, node.path)) : null,
-            movable ? btn("⧉", "Duplicate", () => duplicateSelected(store, node.path)) : null,
-            btn("⎘", "Copy", () => copySelected(store, node.path)),
+            movable ? btn("⊕", "Duplicate", () => duplicateSelected(store, node.path)) : null,
+            btn("❐", "Copy", () => copySelected(store, node.path)),
             node.path !== "" ? btn("✕", "Delete", () => deleteSelected(store, node.path)) : null,
           )
         : null,
