@@ -52,7 +52,7 @@ describe("designer", () => {
   test("builds a poll card from the palette", async (t) => {
     const { page } = await designer(t);
     await page.click("#new");
-    await treeRow(page, "/header").click();
+    await treeRow(page, "/header").locator(".tree-label").click();
     await field(page, "/header/title").fill("Lunch poll");
     await page.click('[data-palette="textParagraph"]');
     await field(page, "/sections/0/widgets/0/textParagraph/text").fill("Where shall we go?");
@@ -62,7 +62,7 @@ describe("designer", () => {
     const choices = ["Tacos", "Ramen", "Salad"];
     for (const [i, choice] of choices.entries()) {
       const button = `/sections/0/widgets/1/buttonList/buttons/${i}`;
-      await treeRow(page, button).click();
+      await treeRow(page, button).locator(".tree-label").click();
       await field(page, `${button}/text`).fill(choice);
       await field(page, `${button}/onClick/action/function`).fill("vote");
     }
@@ -149,7 +149,7 @@ describe("designer", () => {
     }, text.indexOf('"One"'));
     await assert.doesNotReject(page.locator('#tree .tree-row.selected[data-path="/sections/0/widgets/0"]').waitFor());
     // Delete a widget in the tree; the JSON follows; undo brings it back.
-    await treeRow(page, "/sections/1/widgets/0").click();
+    await treeRow(page, "/sections/1/widgets/0").locator(".tree-label").click();
     await rowAction(page, "/sections/1/widgets/0", "Delete");
     assert.doesNotMatch(await jsonEditor(page).inputValue(), /divider/);
     await page.click("#undo");
@@ -173,9 +173,9 @@ describe("designer", () => {
     assert.deepEqual(await texts(), [["B", "A"], []]);
     await rowAction(page, "/sections/0/widgets/0", "Duplicate");
     assert.deepEqual(await texts(), [["B", "B", "A"], []]);
-    await treeRow(page, "/sections/0/widgets/2").click();
+    await treeRow(page, "/sections/0/widgets/2").locator(".tree-label").click();
     await page.keyboard.press("Control+c");
-    await treeRow(page, "/sections/1").click();
+    await treeRow(page, "/sections/1").locator(".tree-label").click();
     await page.keyboard.press("Control+v");
     assert.deepEqual(await texts(), [["B", "B", "A"], ["A"]]);
     // Drag a widget onto another one to move it there.
