@@ -134,8 +134,11 @@ class Gen {
 
   private widgetKind(kind: string, b: Json, indent: string): string | null {
     const next = indent + "    ";
-    const list = (items: Json | undefined, f: (x: Json) => string) =>
-      Array.isArray(items) && items.length ? `[\n${items.map((x) => next + f(x)).join(",\n")},\n${indent}]` : "[]";
+    /** A Rust array of items, each on its own line, closing at `at`. */
+    const list = (items: Json | undefined, f: (x: Json, at: string) => string, at = indent) =>
+      Array.isArray(items) && items.length
+        ? `[\n${items.map((x) => at + "    " + f(x, at + "    ")).join(",\n")},\n${at}]`
+        : "[]";
     switch (kind) {
       case "textParagraph":
         return isObject(b) && only(b, ["text"]) && typeof b.text === "string" ? `Widget::text(${rustStr(b.text)})` : null;
@@ -146,9 +149,9 @@ class Gen {
       case "divider":
         return isObject(b) && Object.keys(b).length === 0 ? "Widget::divider()" : null;
       case "buttonList":
-        return isObject(b) && only(b, ["buttons"]) ? `Widget::buttons(${list(b.buttons, (x) => this.button(x, next))})` : null;
+        return isObject(b) && only(b, ["buttons"]) ? `Widget::buttons(${list(b.buttons, (x, at) => this.button(x, at))})` : null;
       case "chipList":
-        return isObject(b) && only(b, ["chips"]) ? `Widget::chips(${list(b.chips, (x) => this.chip(x, next))})` : null;
+        return isObject(b) && only(b, ["chips"]) ? `Widget::chips(${list(b.chips, (x, at) => this.chip(x, at))})` : null;
       case "decoratedText":
         return this.decorated(b, indent);
       case "textInput":
@@ -171,13 +174,13 @@ class Gen {
         if (!isObject(b) || !only(b, ["columnItems"]) || !Array.isArray(b.columnItems)) return null;
         const cols = b.columnItems;
         if (cols.length < 1 || cols.length > 2 || !cols.every((c) => isObject(c) && only(c, ["widgets"]))) return null;
-        const col = (c: Json) => `Column::new(${list((c as JsonObject).widgets, (w) => this.widget(w, next))})`;
+        const col = (c: Json) => `Column::new(${list((c as JsonObject).widgets, (w, at) => this.widget(w, at), next)})`;
         return `Widget::columns(\n${next}${col(cols[0])},\n${next}${cols[1] ? `Some(${col(cols[1])})` : "None"},\n${indent})`;
       }
       case "carousel": {
         if (!isObject(b) || !only(b, ["carouselCards"]) || !Array.isArray(b.carouselCards)) return null;
         if (!b.carouselCards.every((c) => isObject(c) && only(c, ["widgets"]))) return null;
-        return `Widget::carousel(${list(b.carouselCards, (c) => `CarouselCard::new(${list((c as JsonObject).widgets, (w) => this.widget(w, next + "    "))})`)})`;
+        return `Widget::carousel(${list(b.carouselCards, (c, at) => `CarouselCard::new(${list((c as JsonObject).widgets, (w, at2) => this.widget(w, at2), at)})`)})`;
       }
       case "grid":
         return `Widget::grid(${this.fallback("Grid", b, indent)})`;

@@ -4,6 +4,7 @@
 //   npm run build && node --test tests/
 
 import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { browser, openDesigner, serve } from "./harness.mjs";
 
@@ -269,6 +270,31 @@ describe("designer", () => {
     assert.match(rule, /when = \{ command = "\/contact-form" \}/);
     assert.match(rule, /dialog = '''\n\{\n {2}"header"/);
     assert.match(rule, /"value": "\{\{ user.displayName \}\}"/);
+  });
+
+  test("exports Rust that builds the same message (compiled by tests/designer_export.rs)", async (t) => {
+    // The generated code for each gallery template is kept in the core's
+    // fixtures, where a Rust test compiles it and compares what it builds
+    // with the JSON export. UPDATE_FIXTURES=1 rewrites them.
+    const dir = new URL("../../tests/fixtures/designer/", import.meta.url);
+    const { page } = await designer(t);
+    for (const id of ["poll", "incident", "approval", "contact", "build", "onboarding"]) {
+      await page.click("#templates");
+      await page.click(`[data-template="${id}"]`);
+      await page.click("#export-open");
+      await page.click('#export [data-format="rust"]');
+      const rust = await page.inputValue("#export-text");
+      await page.click('#export [data-format="message"]');
+      const message = (await page.inputValue("#export-text")) + "\n";
+      await page.click('#export .dialog-head button[title="Close"]');
+      if (process.env.UPDATE_FIXTURES) {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(new URL(`${id}.rs`, dir), rust);
+        writeFileSync(new URL(`${id}.json`, dir), message);
+      }
+      assert.equal(rust, readFileSync(new URL(`${id}.rs`, dir), "utf8"), `${id}.rs`);
+      assert.equal(message, readFileSync(new URL(`${id}.json`, dir), "utf8"), `${id}.json`);
+    }
   });
 
   test("runs a card click in the playground", async (t) => {
