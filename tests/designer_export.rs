@@ -50,8 +50,14 @@ fn generated_rust_builds_the_exported_messages() {
         approval::message(),
         include_str!("fixtures/designer/approval.json"),
     );
-    same(contact::reply(), include_str!("fixtures/designer/contact.json"));
-    same(build::message(), include_str!("fixtures/designer/build.json"));
+    same(
+        contact::reply(),
+        include_str!("fixtures/designer/contact.json"),
+    );
+    same(
+        build::message(),
+        include_str!("fixtures/designer/build.json"),
+    );
     same(
         onboarding::message(),
         include_str!("fixtures/designer/onboarding.json"),

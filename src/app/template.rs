@@ -115,10 +115,11 @@ fn prepare_json(source: &str) -> Cow<'_, str> {
     let mut copied = 0;
     let mut in_string = false;
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'{' if matches!(bytes.get(i + 1), Some(b'{' | b'%' | b'#')) => {
-                let opener = bytes[i + 1];
+    while let Some(&byte) = bytes.get(i) {
+        let next = bytes.get(i + 1).copied();
+        match byte {
+            b'{' if matches!(next, Some(b'{' | b'%' | b'#')) => {
+                let opener = next.unwrap_or(b'{');
                 let Some(end) = tag_end(bytes, i + 2, opener) else {
                     break;
                 };
@@ -155,8 +156,7 @@ fn tag_end(bytes: &[u8], from: usize, opener: u8) -> Option<usize> {
     };
     let mut quote = None;
     let mut i = from;
-    while i < bytes.len() {
-        let c = bytes[i];
+    while let Some(&c) = bytes.get(i) {
         match quote {
             Some(_) if c == b'\\' => {
                 i += 2;

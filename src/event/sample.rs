@@ -277,7 +277,11 @@ impl Parts {
                     },
                 });
                 let mut message = parts.human_message(&full, argument.as_deref(), Some(annotation));
-                message["slashCommand"] = json!({ "commandId": id.to_string() });
+                set(
+                    &mut message,
+                    "slashCommand",
+                    json!({ "commandId": id.to_string() }),
+                );
                 parts.message = Some(message);
                 parts.command = Some((SlashOrQuick::Slash, id));
             }
@@ -343,7 +347,7 @@ impl Parts {
                     return Err(SampleError::MissingUrl);
                 };
                 let mut message = parts.human_message(text, Some(text), None);
-                message["matchedUrl"] = json!({ "url": url });
+                set(&mut message, "matchedUrl", json!({ "url": url }));
                 parts.message = Some(message);
             }
             Kind::SpaceEvent | Kind::Unknown => {
@@ -438,10 +442,10 @@ impl Parts {
         let function = self.function.as_deref().unwrap_or("vote");
         let mut action = json!({ "function": function });
         if !self.parameters.is_empty() {
-            action["parameters"] = self.action_parameters();
+            set(&mut action, "parameters", self.action_parameters());
         }
         if self.kind == Kind::DialogRequest {
-            action["interaction"] = "OPEN_DIALOG".into();
+            set(&mut action, "interaction", "OPEN_DIALOG");
         }
         let mut m = self.message_base(app_user());
         m.insert(
@@ -475,7 +479,7 @@ impl Parts {
             "timeZone": { "id": "Europe/Paris", "offset": 3_600_000 },
         });
         if let Some(f) = &self.function {
-            c["invokedFunction"] = f.clone().into();
+            set(&mut c, "invokedFunction", f.clone());
         }
         if !self.parameters.is_empty() {
             let params: Map<String, Value> = self
@@ -483,10 +487,10 @@ impl Parts {
                 .iter()
                 .map(|(k, v)| (k.clone(), Value::from(v.clone())))
                 .collect();
-            c["parameters"] = Value::Object(params);
+            set(&mut c, "parameters", Value::Object(params));
         }
         if let Some(inputs) = &self.form_inputs {
-            c["formInputs"] = inputs.clone();
+            set(&mut c, "formInputs", inputs.clone());
         }
         c
     }
@@ -542,7 +546,7 @@ impl Parts {
         if let Some(f) = &self.function {
             let mut action = json!({ "actionMethodName": f });
             if !self.parameters.is_empty() {
-                action["parameters"] = self.action_parameters();
+                set(&mut action, "parameters", self.action_parameters());
             }
             e.insert("action".into(), action);
         }
@@ -604,6 +608,13 @@ impl Parts {
             }
         }
         json!({ "commonEventObject": self.common(), "chat": chat })
+    }
+}
+
+/// Sets `key` of an object (a no-op on other values).
+fn set(value: &mut Value, key: &str, field: impl Into<Value>) {
+    if let Some(object) = value.as_object_mut() {
+        object.insert(key.to_owned(), field.into());
     }
 }
 
