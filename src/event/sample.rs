@@ -24,7 +24,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{Format, Kind};
-use crate::time::Timestamp;
+use crate::time::{Timestamp, civil_from_days};
 
 /// Whether a sample can be made for `kind`: every kind an app receives
 /// over HTTP (not `space_event` nor `unknown`).
@@ -657,20 +657,6 @@ fn rfc3339_micros(millis: i64) -> String {
         rem % 60,
         ms * 1000
     )
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 #[cfg(test)]

@@ -4,30 +4,6 @@
 import type { CardSchema, FieldInfo, TypeInfo } from "./engine";
 import { child, isObject, type Json, type JsonObject, parsePointer } from "./json";
 
-/** Keys only a message has (as the core's `message::shape` reads them). */
-const MESSAGE_KEYS = [
-  "text",
-  "cardsV2",
-  "cards",
-  "actionResponse",
-  "accessoryWidgets",
-  "thread",
-  "privateMessageViewer",
-  "fallbackText",
-  "attachment",
-  "quotedMessageMetadata",
-];
-const CARD_KEYS = [
-  "header",
-  "sections",
-  "cardActions",
-  "fixedFooter",
-  "sectionDividerStyle",
-  "peekCardHeader",
-  "displayStyle",
-  "name",
-];
-
 /** Types shown as elements in the structure tree; other object types are
  * looked through (a widget's `buttonList` shows its buttons). */
 const NODE_LABELS: Record<string, string> = {
@@ -65,10 +41,14 @@ export interface TreeNode {
 export class Schema {
   readonly types = new Map<string, TypeInfo>();
   readonly knownIcons: string[];
+  private readonly messageKeys: string[];
+  private readonly cardKeys: string[];
 
   constructor(schema: CardSchema) {
     for (const t of schema.types) this.types.set(t.id, t);
     this.knownIcons = schema.knownIcons;
+    this.messageKeys = schema.messageKeys;
+    this.cardKeys = schema.cardKeys;
   }
 
   type(id: string): TypeInfo | undefined {
@@ -79,14 +59,15 @@ export class Schema {
     return this.types.get(typeId)?.fields.find((f) => f.name === name);
   }
 
-  /** The type of a whole document, as the linter reads it. */
+  /** The type of a whole document, as the linter reads it (the core's
+   * `message::shape`, with the keys the schema gives). */
   rootType(doc: Json | undefined): string {
     if (!isObject(doc)) return "Card";
     const has = (k: string) => Object.prototype.hasOwnProperty.call(doc, k);
     const keys = Object.keys(doc);
     if (has("card") && (has("cardId") || keys.length === 1)) return "CardWithId";
-    if (MESSAGE_KEYS.some(has)) return "Message";
-    if (CARD_KEYS.some(has)) return "Card";
+    if (this.messageKeys.some(has)) return "Message";
+    if (this.cardKeys.some(has) || has("name")) return "Card";
     if (this.type("Widget")?.fields.some((f) => f.oneof === 0 && has(f.name))) return "Widget";
     if (["action", "renderActions", "hostAppDataAction"].some(has)) return "AddonResponse";
     return "Card";

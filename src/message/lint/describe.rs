@@ -15,6 +15,10 @@ pub struct Schema {
     pub types: Vec<TypeInfo>,
     /// The built-in icons `Icon.knownIcon` takes.
     pub known_icons: &'static [&'static str],
+    /// Keys that make an object a message (see [`crate::message::shape`]).
+    pub message_keys: &'static [&'static str],
+    /// Keys that make an object a card (or `name`, checked after the message keys).
+    pub card_keys: &'static [&'static str],
 }
 
 /// One object type.
@@ -51,9 +55,11 @@ pub struct FieldInfo {
     pub ty: Option<String>,
     /// For `enum` fields, the values (deprecated ones included).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub values: Vec<&'static str>,
     /// For `enum` fields, the deprecated values.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
     pub deprecated_values: Vec<&'static str>,
     /// A list.
     pub repeated: bool,
@@ -169,6 +175,8 @@ pub fn schema() -> Schema {
     Schema {
         types,
         known_icons: schema::KNOWN_ICONS,
+        message_keys: crate::message::shape::MESSAGE_KEYS,
+        card_keys: crate::message::shape::CARD_KEYS,
     }
 }
 
