@@ -127,8 +127,14 @@ export function mountJsonPanel(store: Store, el: HTMLElement) {
     }
   };
 
+  let statusKey = "";
   const renderStatus = () => {
     const { parseError, templateError, templateWarnings, dataError } = store.derived;
+    // Unchanged findings leave the DOM alone (a change would lay out the
+    // whole panel again).
+    const key = JSON.stringify([parseError, templateError, templateWarnings, dataError, store.design.template]);
+    if (key === statusKey) return;
+    statusKey = key;
     const items: HTMLElement[] = [];
     const jump = (line: number) => () => {
       const offset = lineStart(store.design.source, line);
@@ -202,8 +208,9 @@ export function mountJsonPanel(store: Store, el: HTMLElement) {
     }
     if (store.lastOrigin !== "data") data.value = store.design.data;
     templateToggle.checked = store.design.template;
-    tabJson.textContent = store.design.template ? "Template" : "JSON";
-    if (!store.design.template) show("json");
+    const tabName = store.design.template ? "Template" : "JSON";
+    if (tabJson.textContent !== tabName) tabJson.textContent = tabName;
+    if (!store.design.template && jsonPane.hidden) show("json");
     renderStatus();
     paintMarks(false);
   });

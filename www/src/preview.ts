@@ -28,6 +28,7 @@ export class Preview {
   private hover: Element | null = null;
   /** Milliseconds the last render took in the engine. */
   renderMs = 0;
+  private html = "";
 
   constructor(
     private readonly gchat: Gchat,
@@ -67,13 +68,20 @@ export class Preview {
   render(value: Json | undefined, why = "Nothing to preview") {
     if (value === undefined) {
       this.frame.replaceChildren(h("div", { class: "empty" }, why));
+      this.html = "";
       this.renderMs = 0;
       return;
     }
     const started = performance.now();
     const html = this.gchat.render(value, this.theme);
     this.renderMs = performance.now() - started;
-    this.frame.innerHTML = html;
+    if (html === this.html) return;
+    this.html = html;
+    // Only the elements that changed are replaced, so that the browser lays
+    // out only them again.
+    const next = document.createElement("template");
+    next.innerHTML = html;
+    morph(this.frame, next.content);
     this.hover = null;
   }
 
@@ -86,11 +94,13 @@ export class Preview {
     this.selected = path;
     const el = this.find(path);
     const p = el?.getAttribute("data-path");
-    this.selStyle.textContent =
+    setText(
+      this.selStyle,
       `.gd-hover { outline: 1px dashed #8ab4f8; outline-offset: 1px; }` +
-      (p === undefined || p === null
-        ? ""
-        : `[data-path="${CSS.escape(p)}"] { outline: 2px solid #1a73e8 !important; outline-offset: 2px; }`);
+        (p === undefined || p === null
+          ? ""
+          : `[data-path="${CSS.escape(p)}"] { outline: 2px solid #1a73e8 !important; outline-offset: 2px; }`),
+    );
     if (el && moved) {
       requestAnimationFrame(() => {
         if (el.isConnected && !isVisible(el, this.host.closest(".preview-box") ?? this.host)) el.scrollIntoView({ block: "nearest" });
@@ -106,9 +116,10 @@ export class Preview {
       const p = this.find(d.path)?.getAttribute("data-path");
       if (p !== null && p !== undefined) paths.add(p);
     }
-    this.markStyle.textContent = [...paths]
-      .map((p) => `[data-path="${CSS.escape(p)}"] { outline: 2px dashed #d93025; outline-offset: 1px; }`)
-      .join("\n");
+    setText(
+      this.markStyle,
+      [...paths].map((p) => `[data-path="${CSS.escape(p)}"] { outline: 2px dashed #d93025; outline-offset: 1px; }`).join("\n"),
+    );
   }
 
   /** The path under a drag event, if any. */
@@ -118,6 +129,38 @@ export class Preview {
     }
     return null;
   }
+}
+
+/** Sets a style's text only when it changes (a new text recomputes the
+ * styles of the whole preview). */
+function setText(el: HTMLElement, text: string) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** Makes `target`'s children like `source`'s, keeping the nodes that are
+ * the same (compared by their markup). */
+function morph(target: ParentNode, source: ParentNode) {
+  const want = [...source.childNodes];
+  const have = [...target.childNodes];
+  if (want.length !== have.length) {
+    target.replaceChildren(...want);
+    return;
+  }
+  want.forEach((w, i) => {
+    const o = have[i];
+    if (o.nodeType !== w.nodeType || o.nodeName !== w.nodeName) {
+      o.replaceWith(w);
+    } else if (w instanceof Element && o instanceof Element) {
+      if (o.outerHTML === w.outerHTML) return;
+      const sameAttrs =
+        o.attributes.length === w.attributes.length &&
+        [...w.attributes].every((a) => o.getAttribute(a.name) === a.value);
+      if (sameAttrs) morph(o, w);
+      else o.replaceWith(w);
+    } else if (o.nodeValue !== w.nodeValue) {
+      o.nodeValue = w.nodeValue;
+    }
+  });
 }
 
 function isVisible(el: Element, container: Element): boolean {
