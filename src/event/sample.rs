@@ -521,22 +521,28 @@ impl Parts {
         }
     }
 
+    /// The fields both formats carry alike: the message, the command's
+    /// metadata and the dialog event type.
+    fn insert_payload(&self, m: &mut Map<String, Value>) {
+        if let Some(message) = &self.message {
+            m.insert("message".into(), message.clone());
+        }
+        if let Some(meta) = self.app_command_metadata() {
+            m.insert("appCommandMetadata".into(), meta);
+        }
+        if let Some(dialog) = self.dialog {
+            m.insert("isDialogEvent".into(), true.into());
+            m.insert("dialogEventType".into(), dialog.into());
+        }
+    }
+
     fn classic(&self) -> Value {
         let mut e = Map::new();
         e.insert("type".into(), self.classic_type().into());
         e.insert("eventTime".into(), self.time.clone().into());
         e.insert("space".into(), self.space());
         e.insert("user".into(), human_user());
-        if let Some(message) = &self.message {
-            e.insert("message".into(), message.clone());
-        }
-        if let Some(meta) = self.app_command_metadata() {
-            e.insert("appCommandMetadata".into(), meta);
-        }
-        if let Some(dialog) = self.dialog {
-            e.insert("isDialogEvent".into(), true.into());
-            e.insert("dialogEventType".into(), dialog.into());
-        }
+        self.insert_payload(&mut e);
         if self.kind == Kind::Added {
             e.insert(
                 "configCompleteRedirectUrl".into(),
@@ -587,16 +593,7 @@ impl Parts {
                 if self.command.is_some() {
                     p.insert("thread".into(), json!({ "name": self.thread_name() }));
                 }
-                if let Some(message) = &self.message {
-                    p.insert("message".into(), message.clone());
-                }
-                if let Some(meta) = self.app_command_metadata() {
-                    p.insert("appCommandMetadata".into(), meta);
-                }
-                if let Some(dialog) = self.dialog {
-                    p.insert("isDialogEvent".into(), true.into());
-                    p.insert("dialogEventType".into(), dialog.into());
-                }
+                self.insert_payload(&mut p);
                 if self.kind == Kind::Added {
                     p.insert("interactionAdd".into(), false.into());
                     p.insert(
