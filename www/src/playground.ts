@@ -85,24 +85,33 @@ export function playgroundConfig(store: Store): string {
   return lines.join("\n") + "\n";
 }
 
-/** What of a response to preview: the message, dialog or card inside it. */
-export function previewOf(body: Json): { value: Json; dialog: boolean } | null {
+/** What of a response to preview: the message, dialog or card inside it.
+ * `kind` is the event answered: the app home tab is answered with the same
+ * card navigation an add-on dialog is. */
+export function previewOf(body: Json, kind = ""): { value: Json; dialog: boolean; home: boolean } | null {
   if (!isObject(body) || Object.keys(body).length === 0) return null;
+  const home =
+    ["app_home", "submit_form"].includes(kind) || getAt(body, "/renderActions/action/navigations/0") !== undefined;
+  if (home) {
+    const card =
+      getAt(body, "/action/navigations/0/pushCard") ??
+      getAt(body, "/renderActions/action/navigations/0/pushCard") ??
+      getAt(body, "/renderActions/action/navigations/0/updateCard");
+    if (card !== undefined) return { value: card, dialog: false, home: true };
+  }
   const dialogBody = getAt(body, "/actionResponse/dialogAction/dialog/body");
-  if (dialogBody !== undefined) return { value: dialogBody, dialog: true };
+  if (dialogBody !== undefined) return { value: dialogBody, dialog: true, home: false };
   for (const p of [
     "/hostAppDataAction/chatDataAction/createMessageAction/message",
     "/hostAppDataAction/chatDataAction/updateMessageAction/message",
   ]) {
     const m = getAt(body, p);
-    if (m !== undefined) return { value: m, dialog: false };
+    if (m !== undefined) return { value: m, dialog: false, home: false };
   }
   const pushed = getAt(body, "/action/navigations/0/pushCard") ?? getAt(body, "/action/navigations/0/updateCard");
-  if (pushed !== undefined) return { value: pushed, dialog: true };
-  const home = getAt(body, "/renderActions/action/navigations/0/pushCard") ?? getAt(body, "/renderActions/action/navigations/0/updateCard");
-  if (home !== undefined) return { value: home, dialog: false };
+  if (pushed !== undefined) return { value: pushed, dialog: true, home: false };
   if (isObject(body.actionResponse) && !body.cardsV2 && !body.text) return null;
-  return { value: body, dialog: false };
+  return { value: body, dialog: false, home: false };
 }
 
 /** The values the card's inputs start with, as a submitted form. */
@@ -167,7 +176,7 @@ export function mountPlayground(store: Store, el: HTMLElement) {
   let app: AppEngine | null = null;
   let appFor = "";
   let edited = false;
-  let current: { value: Json; dialog: boolean; cards: Json | undefined } | null = null;
+  let current: { value: Json; dialog: boolean; home: boolean; cards: Json | undefined } | null = null;
   const exchanges: Exchange[] = [];
 
   const regenerate = () => {
@@ -255,14 +264,16 @@ export function mountPlayground(store: Store, el: HTMLElement) {
       h("span", {}, `answer to ${x.kind}`),
     );
     responseBody.textContent = `${headers}\n\n${json === null ? result.body : JSON.stringify(json, null, 2)}`;
-    const target = json === null ? null : previewOf(json);
+    const target = json === null ? null : previewOf(json, x.kind);
     if (target) {
       const cards = isObject(target.value) ? target.value.cardsV2 : undefined;
-      current = { value: target.value, dialog: target.dialog, cards };
+      current = { ...target, cards };
       preview.render(target.value);
       previewNote.textContent = target.dialog
         ? "A dialog: its buttons send a dialog submit with the inputs' values."
-        : "Click a button to send the CARD_CLICKED event it causes.";
+        : target.home
+          ? "The app home card: its buttons send a form submission (SUBMIT_FORM)."
+          : "Click a button to send the CARD_CLICKED event it causes.";
     } else {
       current = null;
       preview.render(undefined, result.status === 200 ? "No card in this answer" : "The app refused the event");
@@ -297,10 +308,16 @@ export function mountPlayground(store: Store, el: HTMLElement) {
     const card = current.dialog ? current.value : (getAt(current.value, "/cardsV2/0/card") ?? current.value);
     const formInputs = formValues(card);
     const fnName = typeof action.function === "string" ? action.function : "onClick";
-    const k = current.dialog ? "dialog_submit" : action.interaction === "OPEN_DIALOG" ? "dialog_request" : "card_clicked";
+    const k = current.dialog
+      ? "dialog_submit"
+      : action.interaction === "OPEN_DIALOG"
+        ? "dialog_request"
+        : current.home
+          ? "submit_form"
+          : "card_clicked";
     const options: SampleEventOptions = { function: fnName, parameters };
     if (k !== "dialog_request") options.formInputs = formInputs;
-    if (k !== "dialog_submit" && current.cards !== undefined) options.cards = current.cards;
+    if ((k === "card_clicked" || k === "dialog_request") && current.cards !== undefined) options.cards = current.cards;
     const body = generate(k, options);
     if (body) await send(body);
   };

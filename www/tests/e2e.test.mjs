@@ -337,4 +337,22 @@ describe("designer", () => {
     assert.deepEqual(event.commonEventObject.formInputs.name, { stringInputs: { value: ["Grace Hopper"] } });
     assert.match(await page.textContent("#response-body"), /Submitted submitContact/);
   });
+
+  test("runs the app home tab in the playground", async (t) => {
+    const { page } = await designer(t);
+    await page.click("#templates");
+    await page.click('[data-template="onboarding"]');
+    await page.click('#main-tabs [data-tab="playground"]');
+    assert.equal(await page.inputValue("#event-kind"), "app_home");
+    await page.click("#event-send");
+    const response = page.locator("#playground .preview-light");
+    await assert.doesNotReject(response.getByText("Welcome, Grace!").waitFor());
+    await response.getByText("Help", { exact: true }).click();
+    await assert.doesNotReject(page.locator("#exchanges li").nth(1).waitFor());
+    const event = JSON.parse(await page.inputValue("#event-json"));
+    assert.equal(event.type, "SUBMIT_FORM");
+    assert.equal(event.common.invokedFunction, "help");
+    assert.match(await page.textContent("#response-status"), /HTTP 200/);
+    assert.match(await page.textContent("#response-body"), /"updateCard"/);
+  });
 });
