@@ -15,11 +15,13 @@ WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --e
   --enable-mutable-globals --enable-reference-types --enable-multivalue
 SIZE_BUDGET_KB := 300
 NPM_STAMP := node_modules/.package-lock.json
+WWW_STAMP := www/node_modules/.package-lock.json
 JS_TESTS := js/tests/package.test.mjs
 WORKER_TESTS := examples/worker/test/worker.test.mjs
 
 .PHONY: all setup setup-rust setup-browser npm-deps run test bench lint fmt-check clippy test-native \
-  test-wasm test-browser wasm-imports doc fmt pkg size test-js test-types test-worker
+  test-wasm test-browser wasm-imports doc fmt pkg size test-js test-types test-worker \
+  www www-deps test-www bench-www screenshots
 
 all: test
 
@@ -49,12 +51,13 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-## run: the main job on the embedded default: serve the default app in dev mode (prints a signed curl command).
-run: setup-rust
+## run: the main job on the embedded default: serve the default app in dev mode (prints a signed curl
+## command), with the card designer at /designer/.
+run: setup-rust www
 	$(CARGO) run --locked -q -p gchat-host -- serve --dev
 
 ## test: everything CI checks.
-test: setup fmt-check clippy test-native test-wasm test-browser wasm-imports doc test-js
+test: setup fmt-check clippy test-native test-wasm test-browser wasm-imports doc test-js test-www
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -107,13 +110,35 @@ test-types: pkg
 test-worker: pkg
 	node --test $(WORKER_TESTS)
 
+## www: the card designer's static build (www/dist), on pkg/'s web build; deployable anywhere.
+www: pkg www-deps
+	cd www && npm run build --silent
+
+www-deps: $(WWW_STAMP)
+$(WWW_STAMP): www/package.json www/package-lock.json
+	cd www && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## test-www: the designer end to end in headless Debian chromium (playwright-core).
+test-www: setup-browser www
+	cd www && node --test --test-concurrency=1 tests/
+
+## screenshots: the designer (light, dark, playground) into docs/.
+screenshots: setup-browser www
+	cd www && node tests/screenshots.mjs ../docs
+
+## bench-www: lint + render time per change for a 100-widget card, in headless chromium.
+bench-www: setup-browser www
+	cd www && node tests/bench.mjs
+
 doc:
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --locked --workspace --no-deps
 
 ## bench: criterion benchmarks (native); prints the figures.
-bench: setup-rust pkg
+bench: setup-rust setup-browser www
 	$(CARGO) bench --locked -p gchat --bench rsa --bench verify --bench lint --bench render --bench outbox -- --warm-up-time 1 --measurement-time 3
 	node benches/handle-vs-jose.mjs
+	cd www && node tests/bench.mjs
 
 fmt:
 	$(CARGO) fmt --all

@@ -102,7 +102,6 @@ pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// The date `(year, month, day)` of a day count since 1970-01-01 (the inverse of [`days_from_civil`]).
-#[cfg_attr(not(feature = "testing"), allow(dead_code))]
 pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);

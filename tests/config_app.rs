@@ -188,3 +188,31 @@ fn config_app_golden() {
         );
     }
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn placeholders_inside_json_strings_are_string_content() {
+    let e = engine(
+        "[[rule]]\nwhen = { command = \"/deploy\" }\ncard = '''{\"header\": {\"title\": \"Deploying {{ args }} for {{ user.displayName }}\"}}'''\n",
+    );
+    let reply = run(&e, &command("/deploy", "api \"v2\""));
+    assert_eq!(
+        reply["cardsV2"][0]["card"]["header"]["title"],
+        "Deploying api \"v2\" for Ada <b>"
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn home_answers_the_app_home_tab() {
+    let e = engine(
+        "[[rule]]\nwhen = { kind = \"app_home\" }\nhome = '''{\"header\": {\"title\": \"Welcome {{ user.displayName }}\"}}'''\n",
+    );
+    let event = json!({
+        "type": "APP_HOME", "eventTime": "2026-11-20T10:00:00Z",
+        "space": {"name": "spaces/D", "spaceType": "DIRECT_MESSAGE", "singleUserBotDm": true},
+        "user": {"name": "users/1", "displayName": "Ada", "type": "HUMAN"},
+        "common": {"hostApp": "CHAT"},
+    });
+    let reply = run(&e, &event.to_string());
+    let text = reply.to_string();
+    assert!(text.contains("\"title\":\"Welcome Ada\""), "{text}");
+}

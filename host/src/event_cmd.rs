@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use gchat::Timestamp;
 use gchat::event::{self, ParseOptions};
 
 use crate::input;
@@ -72,12 +73,12 @@ fn new(args: &NewArgs) -> ExitCode {
         text: args.text.clone(),
         command: args.command.clone(),
         function: args.function.clone(),
-        now_millis: args.now.map_or_else(
-            || crate::token_cmd::system_now().as_millis(),
-            |secs| secs.saturating_mul(1000),
-        ),
+        now: args
+            .now
+            .map_or_else(crate::token_cmd::system_now, Timestamp::from_secs),
+        ..SampleOptions::default()
     };
-    match samples::event(args.kind, args.format, &options) {
+    match samples::sample(args.kind, args.format.into(), &options) {
         Ok(event) => input::print_json(&event),
         Err(message) => {
             eprintln!("gchat: {message}");

@@ -127,5 +127,5 @@ fn event_new_options_reach_the_app() {
     assert!(out["body"].to_string().contains("1 vote"), "{out:#}");
     let out = gchat(&["event", "new", "added", "--text", "x"], b"");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--text does not apply"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`text` does not apply"));
 }

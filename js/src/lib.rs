@@ -23,6 +23,7 @@
 mod builders;
 mod convert;
 mod crypto;
+mod designer;
 mod engine;
 mod event;
 mod keys;

@@ -30,12 +30,15 @@
 //! | `card` | a message with this card, as a JSON template |
 //! | `update` | replace the clicked app message (JSON message template) |
 //! | `dialog` | open a dialog with this card body (JSON template) |
+//! | `home` | the app home card (JSON template; for app_home, submit_form and clicks on the home card) |
 //! | `close_dialog` | close the dialog with this notification text |
 //! | `dialog_error` | keep the dialog open with this error text |
 //! | `none = true` | no reply |
 //!
 //! In JSON templates every inserted value is JSON-encoded (`{{ args }}`
-//! becomes `"…"` with quotes), so no input can break the JSON. Templates see
+//! becomes `"…"` with quotes), and inside a JSON string it is written as
+//! escaped string content (`"Build {{ match.build }}"`), so no input can
+//! break the JSON (see [`template`](super::template)). Templates see
 //! `event` (the event as sent), `view` (the normalized view), `args`,
 //! `text`, `user`, `space`, `command`, `action` (`function`, `parameters`),
 //! `form` (input name → first value) and `match`.
@@ -47,8 +50,8 @@
 
 use std::collections::BTreeMap;
 
+use minijinja::Environment;
 use minijinja::value::Serde;
-use minijinja::{AutoEscape, Environment};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -57,7 +60,7 @@ use crate::message::model::{Card, Message};
 use crate::message::text;
 
 use super::ingest::{self, BodyKind, IngestError, IngestRule, IngestSpec, Ingested};
-use super::{App, AppError, Context, Reply};
+use super::{App, AppError, Context, Reply, template};
 
 /// A config-file app.
 #[derive(Debug)]
@@ -134,6 +137,7 @@ struct RuleSpec<T> {
     card: Option<T>,
     update: Option<T>,
     dialog: Option<T>,
+    home: Option<T>,
     close_dialog: Option<T>,
     dialog_error: Option<T>,
     #[serde(default)]
@@ -205,6 +209,7 @@ enum AnswerKind {
     Card,
     Update,
     Dialog,
+    Home,
     CloseDialog,
     DialogError,
 }
@@ -259,37 +264,15 @@ impl ConfigApp {
         source: &str,
         file: &str,
     ) -> Result<Self, ConfigError> {
-        let mut env = Environment::new();
-        env.set_auto_escape_callback(|name| {
-            if name.starts_with("json:") {
-                AutoEscape::Json
-            } else {
-                AutoEscape::None
-            }
-        });
-        env.set_formatter(|out, state, value| {
-            if state.name().starts_with("json:")
-                || state.name().starts_with("raw:")
-                || value.is_safe()
-                || value.is_none()
-                || value.is_undefined()
-            {
-                return minijinja::escape_formatter(out, state, value);
-            }
-            out.write_str(&text::escape(&value.to_string()))
-                .map_err(|e| {
-                    minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
-                })
-        });
+        let mut env = template::environment();
         let mut add = |name: String, spanned: &T| -> Result<String, ConfigError> {
             let template = spanned.text().to_owned();
             let base = spanned.line(source);
-            env.add_template_owned(name.clone(), template)
-                .map_err(|e| ConfigError {
-                    file: file.into(),
-                    line: base + e.line().unwrap_or(1).saturating_sub(1),
-                    message: format!("template error: {}", e.detail().unwrap_or(&e.to_string())),
-                })?;
+            template::add(&mut env, name.clone(), template).map_err(|e| ConfigError {
+                file: file.into(),
+                line: base + e.line().unwrap_or(1).saturating_sub(1),
+                message: format!("template error: {}", e.detail().unwrap_or(&e.to_string())),
+            })?;
             Ok(name)
         };
         let mut rules = Vec::with_capacity(parsed.rules.len());
@@ -300,6 +283,7 @@ impl ConfigApp {
                 (AnswerKind::Card, &spec.card),
                 (AnswerKind::Update, &spec.update),
                 (AnswerKind::Dialog, &spec.dialog),
+                (AnswerKind::Home, &spec.home),
                 (AnswerKind::CloseDialog, &spec.close_dialog),
                 (AnswerKind::DialogError, &spec.dialog_error),
             ];
@@ -319,12 +303,16 @@ impl ConfigApp {
                         kind,
                         AnswerKind::Text | AnswerKind::CloseDialog | AnswerKind::DialogError
                     );
-                    let name = format!("{}rule{}", if json { "json:" } else { "text:" }, i + 1);
+                    let name = format!(
+                        "{}rule{}",
+                        if json { template::JSON_PREFIX } else { "text:" },
+                        i + 1
+                    );
                     Answer::Template(*kind, add(name, template)?)
                 }
                 _ => {
                     return Err(err(format!(
-                        "rule {}: give exactly one of text, message, card, update, dialog, close_dialog, dialog_error or none = true",
+                        "rule {}: give exactly one of text, message, card, update, dialog, home, close_dialog, dialog_error or none = true",
                         i + 1
                     )));
                 }
@@ -653,6 +641,7 @@ fn answer(kind: AnswerKind, name: &str, rendered: &str) -> Result<Reply, AppErro
         AnswerKind::Card => Reply::message(Message::new().card("card", card(json()?)?)),
         AnswerKind::Update => Reply::update_message(typed(json()?)?),
         AnswerKind::Dialog => Reply::open_dialog(card(json()?)?),
+        AnswerKind::Home => Reply::app_home(card(json()?)?),
         AnswerKind::CloseDialog => {
             Reply::close_dialog(Some(rendered.trim().to_owned()).filter(|t| !t.is_empty()))
         }

@@ -38,6 +38,7 @@ mod default_app;
 pub mod ingest;
 mod reply;
 mod router;
+pub mod template;
 
 use std::time::Duration;
 

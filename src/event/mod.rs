@@ -32,6 +32,7 @@ mod kind;
 mod message;
 mod probe;
 mod pubsub;
+pub mod sample;
 mod space;
 mod user;
 mod view;

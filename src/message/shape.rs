@@ -22,7 +22,7 @@ pub enum Shape {
 }
 
 /// Keys only a message has.
-const MESSAGE_KEYS: &[&str] = &[
+pub(crate) const MESSAGE_KEYS: &[&str] = &[
     "text",
     "cardsV2",
     "cards",
@@ -36,7 +36,7 @@ const MESSAGE_KEYS: &[&str] = &[
 ];
 
 /// Keys only a card has.
-const CARD_KEYS: &[&str] = &[
+pub(crate) const CARD_KEYS: &[&str] = &[
     "header",
     "sections",
     "cardActions",

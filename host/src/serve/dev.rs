@@ -3,9 +3,9 @@
 
 use gchat::Timestamp;
 use gchat::auth::{Expectation, KeySet};
+use gchat::event::sample::{SampleOptions, sample};
+use gchat::event::{Format, Kind};
 use gchat::testing::{TestKey, claims_for};
-
-use crate::samples::{self, SampleFormat, SampleKind, SampleOptions};
 
 /// A fresh test key pair with a random key id, and the key set that holds
 /// its public half.
@@ -36,10 +36,10 @@ pub fn instructions(key: &TestKey, url: &str, now: Timestamp) -> Result<String, 
     let token = key.mint(&claims_for(&Expectation::endpoint_url(url), now));
     let options = SampleOptions {
         command: Some("/help".into()),
-        now_millis: now.as_millis(),
+        now,
         ..SampleOptions::default()
     };
-    let event = samples::event(SampleKind::SlashCommand, SampleFormat::Classic, &options)?;
+    let event = sample(Kind::SlashCommand, Format::Classic, &options).map_err(|e| e.to_string())?;
     let body = serde_json::to_string(&event).map_err(|e| e.to_string())?;
     Ok(format!(
         "# dev mode: accepting tokens for {url} signed by the throwaway key `{kid}`.\n\

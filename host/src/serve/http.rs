@@ -98,6 +98,7 @@ pub fn router(server: Arc<Server>) -> axum::Router {
             post(super::ingest::ingest).layer(DefaultBodyLimit::max(MAX_BODY)),
         )
         .route("/healthz", get(healthz))
+        .merge(super::designer::router())
         .fallback(handle.layer(DefaultBodyLimit::disable()))
         .with_state(server)
 }

@@ -5,6 +5,7 @@
 //! SIGTERM or Ctrl-C stops accepting, drains in-flight requests and
 //! deferred work, and exits 0.
 
+mod designer;
 mod dev;
 mod http;
 mod ingest;

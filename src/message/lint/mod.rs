@@ -116,6 +116,11 @@
 //! | `bare_action_response` | warning | The input looks like the inside of an `actionResponse` without the wrapper. |
 //! | `nesting_too_deep` | warning | Objects nested more than 64 deep; the linter stops there. |
 //!
+//! ## The schema as data
+//!
+//! [`schema`] gives the types, fields, enum values and built-in icons the
+//! linter checks against, for editors that build their controls from them.
+//!
 //! ## Choices where the platform is silent
 //!
 //! - Widgets are counted per card over all sections; widgets nested in
@@ -131,6 +136,7 @@
 //! - `fixedFooter` is an error on the app home surface too (Chat documents
 //!   it for dialogs only).
 
+mod describe;
 mod rules;
 mod schema;
 mod text;
@@ -141,6 +147,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+
+pub use self::describe::{FieldInfo, OneofInfo, Schema, TypeInfo, schema};
 
 use self::schema::Ty;
 use self::walk::{Ctx, Walker, resolve};

@@ -1122,8 +1122,7 @@ static BASIC_AUTHORIZATION_PROMPT: TypeDef = ty(
     &[f("authorizationUrl", Kind::LinkUrl), s("resource")],
 );
 
-/// Every type, for checks over the whole schema.
-#[cfg(test)]
+/// Every type.
 pub(super) const ALL: &[Ty] = &[
     Ty::Message,
     Ty::Thread,

@@ -817,19 +817,6 @@ pub(super) fn item_icon(out: &mut Out, it: &Obj) {
     }
 }
 
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
 /// The `value` of a date/time `<input>` for `ms` (already shifted to the
 /// zone to show), or `None` out of the years 1..=9999.
 fn date_time_value(ms: i64, kind: &str) -> Option<String> {
@@ -839,7 +826,7 @@ fn date_time_value(ms: i64, kind: &str) -> Option<String> {
     if kind == "TIME_ONLY" {
         return Some(format!("{h:02}:{m:02}"));
     }
-    let (y, mo, d) = civil(days);
+    let (y, mo, d) = crate::time::civil_from_days(days);
     if !(1..=9999).contains(&y) {
         return None;
     }
@@ -1122,7 +1109,7 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(civil(0), (1970, 1, 1));
+        assert_eq!(crate::time::civil_from_days(0), (1970, 1, 1));
         assert_eq!(
             date_time_value(796_435_200_000, "DATE_AND_TIME").as_deref(),
             Some("1995-03-29T00:00")
