@@ -75,8 +75,11 @@ test-wasm:
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	  $(CARGO) test --locked -p gchat --target $(WASM_TARGET)
 
-## The core's wasm tests once more, in headless Debian chromium (chromedriver).
+## The core's wasm tests once more, in headless Debian chromium (chromedriver). Built with
+## opt-level 1: a test runs on the page's one thread, and chromedriver gives up on a page
+## busy for 30 s (the RSA and key-generation tests are that slow unoptimized).
 test-browser: setup-browser
+	CARGO_PROFILE_TEST_OPT_LEVEL=1 \
 	WASM_BINDGEN_USE_BROWSER=1 WASM_BINDGEN_TEST_TIMEOUT=900 CHROMEDRIVER=$$(command -v chromedriver) \
 	  WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/scripts/webdriver.json \
 	  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
