@@ -77,7 +77,7 @@ test-wasm:
 
 ## The core's wasm tests once more, in headless Debian chromium (chromedriver).
 test-browser: setup-browser
-	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=$$(command -v chromedriver) \
+	WASM_BINDGEN_USE_BROWSER=1 WASM_BINDGEN_TEST_TIMEOUT=900 CHROMEDRIVER=$$(command -v chromedriver) \
 	  WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/scripts/webdriver.json \
 	  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	  $(CARGO) test --locked -p gchat --target $(WASM_TARGET)
@@ -136,7 +136,7 @@ doc:
 
 ## bench: criterion benchmarks (native); prints the figures.
 bench: setup-rust setup-browser www
-	$(CARGO) bench --locked -p gchat --bench rsa --bench verify --bench lint --bench render -- --warm-up-time 1 --measurement-time 3
+	$(CARGO) bench --locked -p gchat --bench rsa --bench verify --bench lint --bench render --bench outbox -- --warm-up-time 1 --measurement-time 3
 	node benches/handle-vs-jose.mjs
 	cd www && node tests/bench.mjs
 

@@ -34,6 +34,14 @@
 //! | the request body (bytes) | an [`event::Event`], or a [`event::ParseError`] with a stable [`code`](ErrorCode::code) and JSON path | answers `400` on an error; routes the event otherwise |
 //! | a size limit ([`event::ParseOptions`]) | `too_large` past it, before any parsing | answers `413` |
 //!
+//! ## Sending messages
+//!
+//! [`outbound`] builds incoming-webhook posts and `spaces.messages.create`
+//! calls as plain HTTP requests, reads Chat's answers into delivered, retry
+//! or give up (with a hint), and schedules retries and the per-space quota in
+//! a serializable [`outbound::Outbox`] that the host drives:
+//! `poll_transmit(now)`, send, `handle_response`, sleep until `poll_timeout`.
+//!
 //! ## Errors
 //!
 //! Every operation has its own small error enum; each implements
@@ -58,6 +66,7 @@ pub mod auth;
 mod error;
 pub mod event;
 pub mod message;
+pub mod outbound;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod time;

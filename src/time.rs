@@ -8,7 +8,20 @@ use std::time::Duration;
 ///
 /// Hosts make one from their clock at the boundary (the system time in the
 /// native host, `Date.now()` in JS) and pass it in; tests pass any time.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct Timestamp(i64);
 
 impl Timestamp {

@@ -28,6 +28,8 @@ export type Int32 = number | string;
 export type Float = number;
 /** Fields gchat does not model (kept as sent; not typed). */
 export type Extra = {};
+/** Milliseconds since the Unix epoch. */
+export type Timestamp = number;
 /** Any JSON value. */
 export type Value = null | boolean | number | string | Value[] | { [key: string]: Value };
 "#;

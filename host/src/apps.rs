@@ -15,17 +15,21 @@ pub const MAX_BODY: usize = 1024 * 1024;
 /// The engine running the app in `file` (else the default app) behind
 /// `verifier`. Config errors come back as `file:line: message`.
 pub fn engine(file: Option<&Path>, verifier: Verifier) -> Result<Engine, String> {
-    let engine = match file {
+    let engine = match config(file)? {
         None => Engine::new(default_app(), verifier),
-        Some(path) => {
-            let source = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let app =
-                ConfigApp::load(&source, &path.display().to_string()).map_err(|e| e.to_string())?;
-            Engine::new(app, verifier)
-        }
+        Some(app) => Engine::new(app, verifier),
     };
     Ok(engine.with_max_body(MAX_BODY))
+}
+
+/// The config-file app in `file`, if one is given.
+pub fn config(file: Option<&Path>) -> Result<Option<ConfigApp>, String> {
+    let Some(path) = file else { return Ok(None) };
+    let source = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    ConfigApp::load(&source, &path.display().to_string())
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -1,22 +1,32 @@
 //! Deferred work (`Outcome::deferred`): what the app asked to do after the
-//! response. Outbound delivery (the Chat API) arrives with the outbound
-//! issue; for now each item is logged and not sent.
+//! response, handed to the courier's outbox.
 
 use gchat::app::Deferred;
+use gchat::outbound::CreateMessageRequest;
 
-/// Carries out one deferred item. For now: logs that it was not sent.
-pub fn carry_out(item: &Deferred) {
-    match item {
-        Deferred::CreateMessage {
-            space, request_id, ..
-        } => tracing::info!(
-            request_id = %request_id,
-            space = %space,
-            "not sent: outbound delivery arrives with the outbound issue"
-        ),
-        other => tracing::info!(
-            item = ?other,
-            "not sent: outbound delivery arrives with the outbound issue"
-        ),
+use crate::courier::Courier;
+
+/// Queues the deferred items (each once: their request ids are the
+/// engine's deterministic ones, so a repeat delivery queues nothing new).
+pub fn carry_out(courier: &Courier, items: Vec<Deferred>) {
+    let mut requests = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Deferred::CreateMessage {
+                space,
+                message,
+                request_id,
+            } => match CreateMessageRequest::new(&space, message) {
+                Ok(mut request) => {
+                    request.options.request_id = Some(request_id);
+                    requests.push(request.into());
+                }
+                Err(e) => tracing::warn!(space, error = %e, "deferred message refused"),
+            },
+            other => tracing::warn!(item = ?other, "deferred work of an unknown kind: skipped"),
+        }
+    }
+    if let Err(e) = courier.enqueue(requests) {
+        tracing::error!(error = %e, "deferred messages not queued");
     }
 }

@@ -11,10 +11,12 @@ use clap::{Parser, Subcommand};
 
 mod apps;
 mod card_cmd;
+mod courier;
 mod deferred;
 mod event_cmd;
 mod input;
 mod samples;
+mod send_cmd;
 mod serve;
 mod simulate;
 mod token_cmd;
@@ -41,6 +43,8 @@ enum Command {
     /// Make test signing keys.
     #[command(subcommand)]
     Keys(token_cmd::KeysCommand),
+    /// Send a message through an incoming webhook (with retries and pacing).
+    Send(send_cmd::SendArgs),
     /// Serve the app over HTTP: verify, handle, reply.
     Serve(serve::ServeArgs),
     /// Run one event through the app without a token and print the answer.
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
         Command::Event(cmd) => event_cmd::run(cmd),
         Command::Token(cmd) => token_cmd::run(cmd),
         Command::Keys(cmd) => token_cmd::run_keys(cmd),
+        Command::Send(args) => send_cmd::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Simulate(args) => simulate::run(&args),
     }

@@ -15,7 +15,7 @@ fn the_designer_is_served_beside_the_app() {
     .unwrap();
     std::fs::write(dir.join("assets/app.js"), "export {};").unwrap();
     let dir_text = dir.to_str().unwrap();
-    let served = Served::start_with_env(
+    let served = Served::start_env(
         &["--insecure-skip-verification"],
         &[("GCHAT_DESIGNER_DIR", dir_text)],
     );
@@ -48,7 +48,7 @@ fn the_designer_is_served_beside_the_app() {
 #[test]
 fn without_a_build_the_designer_says_how_to_make_one() {
     let dir = temp_dir("designer-unbuilt");
-    let served = Served::start_with_env(
+    let served = Served::start_env(
         &["--insecure-skip-verification"],
         &[("GCHAT_DESIGNER_DIR", dir.to_str().unwrap())],
     );

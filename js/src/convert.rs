@@ -99,6 +99,16 @@ pub(crate) fn pairs(value: &JsValue) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Calls the package's hidden method `name` on `object` (how a facade
+/// object passed inside a plain value, or as `any`, hands over a copy of
+/// itself), or `None` when it has no such method.
+pub(crate) fn call_hidden(object: &JsValue, name: &str) -> Option<JsValue> {
+    get(object, name)
+        .dyn_into::<js_sys::Function>()
+        .and_then(|f| f.call0(object))
+        .ok()
+}
+
 /// `object[key]`, or `undefined`.
 pub(crate) fn get(object: &JsValue, key: &str) -> JsValue {
     if object.is_object() {

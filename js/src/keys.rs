@@ -155,10 +155,7 @@ pub(crate) fn from_options(options: &JsValue) -> Result<KeysSnapshot, JsValue> {
     if keys.is_undefined() || keys.is_null() {
         return Ok(KeySet::new().snapshot());
     }
-    let snapshot = crate::convert::get(&keys, "__snapshot")
-        .dyn_into::<js_sys::Function>()
-        .and_then(|f| f.call0(&keys))
-        .ok()
+    let snapshot = crate::convert::call_hidden(&keys, "__snapshot")
         .and_then(|s| KeysSnapshot::try_from_js_value(s).ok());
     snapshot.ok_or_else(|| {
         crate::convert::error(

@@ -12,6 +12,7 @@
 //! | `keys` | `KeySet` |
 //! | `token` | `verifyToken` |
 //! | `engine` | `Engine` (`handle`, `keyRequests`, `keyUrls`) |
+//! | `outbound` | `WebhookRequest`, `Outbox` |
 //! | `crypto` | the WebCrypto signature check (internal) |
 //!
 //! `now` is read from `Date.now()` here, at the boundary, when the caller
@@ -27,6 +28,7 @@ mod engine;
 mod event;
 mod keys;
 mod message;
+mod outbound;
 mod request;
 mod token;
 mod types;

@@ -66,6 +66,28 @@ export interface RenderHtmlOptions {
     surface?: Surface;
 }
 
+/** `new WebhookRequest(url, message, options)` and API calls: thread, reply option, idempotency. */
+export interface SendOptionsJson {
+    threadKey?: string;
+    replyOption?: ReplyOption;
+    /** The same key always gives the same `requestId`: Chat posts it once. */
+    idempotencyKey?: string;
+    clientMessageId?: string;
+}
+
+/** An API call for `outbox.enqueue`: `spaces.messages.create`, sent with app authentication. */
+export interface CreateMessageJson {
+    space: string;
+    message: Message;
+    options?: SendOptionsJson;
+}
+
+/** What became of a transmit, for `outbox.handleResponse`. */
+export type OutboxResponse =
+    | { status: number; body?: string; headers?: HeadersLike }
+    | { timeout: true }
+    | { error: string };
+
 /** The errors the package throws: a stable `code` and, where one applies, a `path`. */
 export interface GchatError extends Error {
     code: string;

@@ -3,9 +3,10 @@
 // (`make test`). It is never run.
 import {
   Engine, KeySet, parseEvent, lintMessage, renderHtml, verifyToken, cardMessage, card, section,
-  textWidget, buttonsWidget, button, action,
+  textWidget, buttonsWidget, button, action, WebhookRequest, Outbox, textMessage,
 } from "gchat";
 import type {
+  OutboxEvent, Transmit, HttpRequest,
   Card, Diagnostic, EventView, ExpectationJson, GchatError, HandleResult, Message, Surface,
   VerifiedClaims, Widget, Deferred, KeyRequest, ClassicEvent, Kind,
 } from "gchat";
@@ -81,7 +82,23 @@ async function verify(token: string, keys: KeySet): Promise<string | undefined> 
 
 const playground = new Engine({ config: '[app]\nname = "x"\n', file: "app.toml", insecureSkipVerification: true });
 const plain: Promise<HandleResult> = playground.handle({ method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+// Outbound: a webhook post through the outbox, the host doing the sending.
+async function deliver(hook: string): Promise<OutboxEvent | null> {
+  const outbox = new Outbox({ seed: 1 });
+  outbox.enqueue(new WebhookRequest(hook, textMessage("db-1 is down"), { threadKey: "db-1", replyOption: "REPLY_MESSAGE_OR_FAIL" }));
+  outbox.enqueue({ space: "spaces/AAA", message: { text: "hi" }, options: { idempotencyKey: "k" } });
+  const transmit: Transmit | null = outbox.pollTransmit();
+  if (transmit) {
+    const request: HttpRequest = transmit.request;
+    const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
+    outbox.handleResponse(transmit.id, { status: response.status, body: await response.text(), headers: response.headers });
+  }
+  const next: number | undefined = outbox.pollTimeout();
+  void next;
+  return outbox.pollEvent();
+}
+
 // The web build adds an initializer.
 export type WebInit = typeof Web.default;
 
-export { typo, wrongType, alignment, newer, pointers, html, kind, text, raw, serve, verify, plain };
+export { typo, wrongType, alignment, newer, pointers, html, kind, text, raw, serve, verify, plain, deliver };

@@ -11,6 +11,7 @@ import {
   Engine, KeySet, parseEvent, lintMessage, lintCodes, renderHtml, verifyToken,
   textMessage, cardMessage, card, section, textWidget, buttonsWidget, button, action,
   linkButton, imageWidget, dividerWidget, textInputWidget, openLink, dialogMessage, materialIcon,
+  WebhookRequest, Outbox,
 } from "gchat";
 import {
   URL, GOOGLE_KEYS, expectations, testKey, jwks, mint, claims, messageEvent,
@@ -249,12 +250,60 @@ test("without crypto.subtle the pure-Rust verifier answers the same", () => {
   assert.deepEqual(JSON.parse(child.stdout), { webCrypto: false, subtle: "undefined", ok: 200, bad: 401, error: "bad_signature" });
 });
 
+test("WebhookRequest checks the URL and the message, and builds the HTTP request", () => {
+  const hook = "https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t";
+  const request = new WebhookRequest(hook, textMessage("db-1 is down"), { threadKey: "db-1", replyOption: "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD", idempotencyKey: "alert-1" });
+  assert.equal(request.spaceName, "spaces/AAA");
+  const http = request.toHttp();
+  assert.equal(http.method, "POST");
+  assert.match(http.url, /messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD/);
+  assert.match(http.url, /requestId=gchat-/);
+  assert.equal(JSON.parse(http.body).thread.threadKey, "db-1");
+  assert.equal(thrown(() => new WebhookRequest("http://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t", textMessage("x"))).code, "webhook_not_https");
+  assert.equal(thrown(() => new WebhookRequest("https://example.com/v1/spaces/AAA/messages?key=k&token=t", textMessage("x"))).code, "webhook_wrong_host");
+  assert.equal(thrown(() => new WebhookRequest(hook, {})).code, "empty_message");
+});
+
+test("Outbox delivers once, retries what may be retried, and survives a save", () => {
+  const hook = "https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t";
+  const outbox = new Outbox({ seed: 7 });
+  const id = outbox.enqueue(new WebhookRequest(hook, textMessage("db-1 is down"), { threadKey: "db-1" }), NOW);
+  assert.equal(id, 1);
+  assert.equal(outbox.length, 1);
+  const first = outbox.pollTransmit(NOW);
+  assert.equal(first.id, id);
+  assert.equal(first.attempt, 1);
+  assert.equal(first.needsAppAuth, false);
+  assert.equal(outbox.pollTransmit(NOW), null);
+  outbox.handleResponse(first.id, { status: 503, body: "" }, NOW);
+  assert.equal(outbox.pollEvent().event, "retrying");
+  const later = outbox.pollTimeout();
+  assert.ok(later > NOW);
+  const restored = new Outbox({ state: outbox.save() });
+  const second = restored.pollTransmit(later);
+  assert.equal(second.attempt, 2);
+  assert.deepEqual(second.request, first.request, "the same requestId: Chat cannot post it twice");
+  restored.handleResponse(second.id, { status: 200, body: '{"name":"spaces/AAA/messages/m1"}' }, later);
+  const delivered = restored.pollEvent();
+  assert.equal(delivered.event, "delivered");
+  assert.equal(delivered.delivered.name, "spaces/AAA/messages/m1");
+  assert.equal(restored.length, 0);
+  // API calls need the app's access token.
+  const api = new Outbox();
+  api.enqueue({ space: "spaces/AAA", message: textMessage("hi"), options: { threadKey: "t" } }, NOW);
+  assert.equal(api.pollTransmit(NOW).needsAppAuth, true);
+  api.handleResponse(1, { timeout: true }, NOW);
+  assert.equal(api.pollEvent().event, "retrying");
+  assert.equal(thrown(() => api.enqueue({ space: "not a space!", message: textMessage("x") }, NOW)).code, "bad_space");
+  assert.equal(thrown(() => api.enqueue({ nothing: true }, NOW)).code, "invalid_argument");
+});
+
 test("the package exports what its types declare", () => {
   for (const name of ["Engine", "KeySet", "parseEvent", "lintMessage", "renderHtml", "verifyToken", "lintCodes", "textMessage", "cardMessage", "card", "section"]) {
     assert.ok(name in gchat, name);
   }
   const dts = readFileSync(root("pkg/node/gchat_js.d.ts"), "utf8");
-  for (const type of ["EventView", "Message", "Card", "Widget", "Diagnostic", "HandleResult", "VerifiedClaims", "Expectation", "Deferred", "ClassicEvent", "AddonEvent", "EventMessage"]) {
+  for (const type of ["EventView", "Message", "Card", "Widget", "Diagnostic", "HandleResult", "VerifiedClaims", "Expectation", "Deferred", "ClassicEvent", "AddonEvent", "EventMessage", "Transmit", "OutboxEvent", "HttpRequest"]) {
     assert.match(dts, new RegExp(`export (interface|type) ${type}\\b`), type);
   }
 });

@@ -59,6 +59,7 @@ use crate::event::{Event, Kind};
 use crate::message::model::{Card, Message};
 use crate::message::text;
 
+use super::ingest::{self, BodyKind, IngestError, IngestRule, IngestSpec, Ingested};
 use super::{App, AppError, Context, Reply, template};
 
 /// A config-file app.
@@ -70,6 +71,7 @@ pub struct ConfigApp {
     env: Environment<'static>,
     help: String,
     onboarding: String,
+    ingest: Vec<IngestRule>,
 }
 
 /// Why a config file was refused, with where.
@@ -100,6 +102,8 @@ struct File<T> {
     app: AppSection<T>,
     #[serde(default = "Vec::new", rename = "rule")]
     rules: Vec<RuleSpec<T>>,
+    #[serde(default = "Vec::new")]
+    ingest: Vec<IngestSpec<T>>,
 }
 
 #[derive(Deserialize)]
@@ -345,6 +349,49 @@ impl ConfigApp {
                 answer,
             });
         }
+        let mut ingest = Vec::with_capacity(parsed.ingest.len());
+        for spec in &parsed.ingest {
+            let err = |message: String| ConfigError {
+                file: file.into(),
+                line: 1,
+                message: format!("ingest `{}`: {message}", spec.name),
+            };
+            if ingest.iter().any(|r: &IngestRule| r.name == spec.name) {
+                return Err(err("a second rule with this name".into()));
+            }
+            let (target, reply) = ingest::target_of(spec).map_err(err)?;
+            let body = match (&spec.text, &spec.message, &spec.card) {
+                (Some(t), None, None) => (
+                    BodyKind::Text,
+                    add(format!("text:ingest:{}", spec.name), t)?,
+                ),
+                (None, Some(t), None) => (
+                    BodyKind::Message,
+                    add(format!("json:ingest:{}", spec.name), t)?,
+                ),
+                (None, None, Some(t)) => (
+                    BodyKind::Card,
+                    add(format!("json:ingest:{}", spec.name), t)?,
+                ),
+                _ => return Err(err("give exactly one of text, message or card".into())),
+            };
+            let mut raw = |what: &str, t: &Option<T>| {
+                t.as_ref()
+                    .map(|t| add(format!("raw:ingest:{}:{what}", spec.name), t))
+                    .transpose()
+            };
+            ingest.push(IngestRule {
+                name: spec.name.clone(),
+                description: spec.description.clone(),
+                each: spec.each.clone(),
+                target,
+                secret_env: spec.secret_env.clone(),
+                thread_key: raw("thread_key", &spec.thread_key)?,
+                idempotency_key: raw("idempotency_key", &spec.idempotency_key)?,
+                reply,
+                body,
+            });
+        }
         let help = match &parsed.app.help {
             Some(t) => add("text:help".into(), t)?,
             None => String::new(),
@@ -360,7 +407,65 @@ impl ConfigApp {
             env,
             help,
             onboarding,
+            ingest,
         })
+    }
+
+    /// The ingest rules, in file order.
+    pub fn ingest_rules(&self) -> impl Iterator<Item = &IngestRule> {
+        self.ingest.iter()
+    }
+
+    /// The ingest rule with this name.
+    pub fn ingest_rule(&self, name: &str) -> Option<&IngestRule> {
+        self.ingest.iter().find(|r| r.name == name)
+    }
+
+    /// Turns a JSON `body` posted for ingest rule `rule` into messages
+    /// (see [`ingest`](super::ingest)).
+    pub fn ingest(&self, rule: &str, body: &[u8]) -> Result<Vec<Ingested>, IngestError> {
+        let rule = self
+            .ingest_rule(rule)
+            .ok_or_else(|| IngestError::UnknownRule { rule: rule.into() })?;
+        let payload: Value =
+            serde_json::from_slice(body).map_err(|e| IngestError::InvalidJson {
+                detail: e.to_string(),
+            })?;
+        let render = |name: &str, cx: &minijinja::Value| {
+            self.render(name, cx).map_err(|e| IngestError::Template {
+                name: name.into(),
+                detail: match e {
+                    AppError::Template { detail, .. } => detail,
+                    other => other.to_string(),
+                },
+            })
+        };
+        let mut out = Vec::new();
+        for (index, item) in ingest::items(rule, &payload)?.into_iter().enumerate() {
+            let cx = ingest::context(&payload, item, index);
+            let (kind, name) = &rule.body;
+            let Some(message) = ingest::message_of(*kind, name, &render(name, &cx)?)? else {
+                continue;
+            };
+            let text = |t: &Option<String>| -> Result<Option<String>, IngestError> {
+                Ok(match t {
+                    Some(name) => {
+                        Some(render(name, &cx)?.trim().to_owned()).filter(|k| !k.is_empty())
+                    }
+                    None => None,
+                })
+            };
+            let idempotency_key = text(&rule.idempotency_key)?
+                .unwrap_or_else(|| ingest::derived_key(&rule.name, body, index));
+            out.push(Ingested {
+                target: rule.target.clone(),
+                message,
+                thread_key: text(&rule.thread_key)?,
+                reply_option: rule.reply,
+                idempotency_key,
+            });
+        }
+        Ok(out)
     }
 
     fn generated_help(&self) -> String {

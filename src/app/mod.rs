@@ -35,6 +35,7 @@
 mod config;
 mod dedup;
 mod default_app;
+pub mod ingest;
 mod reply;
 mod router;
 pub mod template;
@@ -45,7 +46,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::ErrorCode;
-use crate::auth::{KeyRequest, KeySet, PureRust, SignatureCheck, Unverified, Verifier};
+use crate::auth::{
+    KeyRequest, KeySet, PureRust, SignatureCheck, Unverified, VerifiedClaims, Verifier, VerifyError,
+};
 use crate::event::{self, Event, ParseError, ParseOptions};
 use crate::message::model::Message;
 use crate::time::Timestamp;
@@ -323,7 +326,8 @@ impl Engine {
         keys: &KeySet,
         deduper: &mut Deduper,
     ) -> Outcome {
-        self.run(request, now, keys, &PureRust, Some(deduper))
+        let verify = |header: &str| self.verifier.verify(header, keys, now);
+        self.run(request, now, verify, Some(deduper))
     }
 
     /// Handles a request with the host's signature check.
@@ -334,7 +338,8 @@ impl Engine {
         keys: &KeySet,
         check: &dyn SignatureCheck,
     ) -> Outcome {
-        self.run(request, now, keys, check, None)
+        let verify = |header: &str| self.verifier.verify_with(header, keys, now, check);
+        self.run(request, now, verify, None)
     }
 
     /// Handles a request with a signature check that is asynchronous (the
@@ -364,20 +369,24 @@ impl Engine {
             return self.handle_with(request, now, keys, &PureRust);
         };
         let pending = check(&token);
-        let if_valid = self.handle_with(request, now, keys, &token.verdict(true));
+        // The token is prepared once; each answer only finishes it.
+        let assume_valid = |_: &str| self.verifier.finish(token.clone(), true, now);
+        let if_valid = self.run(request, now, assume_valid, None);
         if pending.await {
             if_valid
         } else {
-            self.handle_with(request, now, keys, &token.verdict(false))
+            let refused = |_: &str| self.verifier.finish(token, false, now);
+            self.run(request, now, refused, None)
         }
     }
 
+    /// The pipeline, with the token check `verify` (given the
+    /// `Authorization` header) in its place after the method and size checks.
     fn run(
         &self,
         request: &Request<'_>,
         now: Timestamp,
-        keys: &KeySet,
-        check: &dyn SignatureCheck,
+        verify: impl FnOnce(&str) -> Result<VerifiedClaims, VerifyError>,
         deduper: Option<&mut Deduper>,
     ) -> Outcome {
         let mut log = LogRecord {
@@ -397,7 +406,7 @@ impl Engine {
             return Outcome::refuse(413, &e, log);
         }
         let header = request.header_value("authorization").unwrap_or_default();
-        let key_requests = match self.verifier.verify_with(header, keys, now, check) {
+        let key_requests = match verify(header) {
             Ok(verified) => verified.key_request.into_iter().collect(),
             Err(e) => {
                 let mut out = Outcome::refuse(401, &e, log);

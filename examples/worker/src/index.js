@@ -68,10 +68,10 @@ export default {
       return new Response("ok");
     }
     const engine = engineFor(env);
-    // Missing key documents are needed now; stale ones are refreshed after answering.
-    const wanted = engine.keyRequests(keys);
-    await Promise.all(wanted.filter((r) => r.reason === "missing").map((r) => refresh(r.url)));
-    for (const r of wanted.filter((r) => r.reason !== "missing")) ctx.waitUntil(refresh(r.url));
+    // Missing key documents are needed now; a stale one is refreshed after
+    // answering, when the answer's keyRequests say so.
+    const missing = engine.keyRequests(keys).filter((r) => r.reason === "missing");
+    await Promise.all(missing.map((r) => refresh(r.url)));
 
     const body = new Uint8Array(await request.arrayBuffer());
     const plain = { method: request.method, headers: request.headers, body };

@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
+use axum::handler::Handler as _;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use gchat::app::{Deduper, Deferred, Engine, Outcome, Request};
+use axum::routing::{get, post};
+use gchat::app::{ConfigApp, Deduper, Engine, Outcome, Request};
 use gchat::auth::KeySet;
 use http_body_util::BodyExt as _;
 use serde_json::json;
@@ -20,6 +21,7 @@ use tokio::sync::Notify;
 
 use super::keys::KeyStore;
 use crate::apps::MAX_BODY;
+use crate::courier::Courier;
 use crate::deferred;
 use crate::token_cmd::system_now;
 
@@ -35,6 +37,8 @@ const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Everything the handlers share.
 pub struct Server {
     engine: Engine,
+    ingest: Option<ConfigApp>,
+    courier: Arc<Courier>,
     deduper: Mutex<Deduper>,
     /// The keys, and how they are fetched.
     pub keys: KeyStore,
@@ -51,10 +55,18 @@ impl std::fmt::Debug for Server {
 }
 
 impl Server {
-    /// A server running `engine` with `keys`.
-    pub fn new(engine: Engine, keys: KeyStore) -> Self {
+    /// A server running `engine` with `keys`, delivering through `courier`;
+    /// `ingest` is the config app whose ingest rules take `POST /ingest/{rule}`.
+    pub fn new(
+        engine: Engine,
+        keys: KeyStore,
+        courier: Arc<Courier>,
+        ingest: Option<ConfigApp>,
+    ) -> Self {
         Self {
             engine,
+            ingest,
+            courier,
             deduper: Mutex::new(Deduper::default()),
             keys,
             tasks: Tracker::default(),
@@ -65,17 +77,29 @@ impl Server {
     pub fn engine(&self) -> &Engine {
         &self.engine
     }
+
+    /// The config app with ingest rules, if any.
+    pub fn ingest_app(&self) -> Option<&ConfigApp> {
+        self.ingest.as_ref()
+    }
+
+    /// The outbound courier.
+    pub fn courier(&self) -> &Arc<Courier> {
+        &self.courier
+    }
 }
 
 /// The routes: `GET /healthz`, and every other request to the engine (which
 /// answers 405 to anything but POST).
 pub fn router(server: Arc<Server>) -> axum::Router {
     axum::Router::new()
+        .route(
+            "/ingest/{rule}",
+            post(super::ingest::ingest).layer(DefaultBodyLimit::max(MAX_BODY)),
+        )
         .route("/healthz", get(healthz))
         .merge(super::designer::router())
-        .fallback(handle)
-        // The body is read by `read_body`, with its own limit.
-        .layer(DefaultBodyLimit::disable())
+        .fallback(handle.layer(DefaultBodyLimit::disable()))
         .with_state(server)
 }
 
@@ -89,6 +113,7 @@ async fn healthz(State(server): State<Arc<Server>>) -> Json<serde_json::Value> {
             "documents": keys.documents().len(),
             "fetching": server.keys.fetches(),
         },
+        "outbox": { "pending": server.courier.pending() },
     }))
 }
 
@@ -160,18 +185,13 @@ async fn handle(State(server): State<Arc<Server>>, request: axum::extract::Reque
         }
     };
     log_request(&method, &path, &outcome, started);
-    for item in &outcome.deferred {
-        if let Deferred::CreateMessage {
-            space, request_id, ..
-        } = item
-        {
-            tracing::info!(request_id = %request_id, space = %space, "deferred: create message");
-        }
-        let item = item.clone();
+    if !outcome.deferred.is_empty() {
+        let items = outcome.deferred.clone();
+        let courier = Arc::clone(&server.courier);
         // Spawned: it runs once the response is on its way.
         server
             .tasks
-            .spawn(async move { deferred::carry_out(&item) });
+            .spawn(async move { deferred::carry_out(&courier, items) });
     }
     to_response(outcome.response)
 }

@@ -8,6 +8,7 @@
 mod designer;
 mod dev;
 mod http;
+mod ingest;
 mod keys;
 
 use std::io::Write as _;
@@ -20,6 +21,9 @@ use clap::{Args, ValueEnum};
 use gchat::auth::{Expectation, KeySet, Verifier};
 use tracing_subscriber::EnvFilter;
 
+use gchat::outbound::{AppAuth, CHAT_BOT_SCOPE, OutboxConfig, ServiceAccountKey};
+
+use crate::courier::{Courier, Settings};
 use crate::token_cmd::{ExpectationArgs, system_now};
 use crate::{apps, input};
 
@@ -68,12 +72,67 @@ pub struct ServeArgs {
     /// On shutdown, how long to wait for in-flight requests and deferred work.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     drain_timeout: u64,
+    /// Keep the outbox (messages waiting to be delivered) in DIR/outbox.json,
+    /// so that a restart loses nothing; default: in memory.
+    #[arg(long, value_name = "DIR")]
+    state_dir: Option<PathBuf>,
+    /// A service-account JSON key, for Chat API calls (deferred replies and
+    /// ingest rules with `space = …`).
+    #[arg(long, value_name = "FILE")]
+    service_account: Option<PathBuf>,
+    /// Send outbound messages to this base URL instead of Chat's, keeping
+    /// path and query (tests, private gateways).
+    #[arg(long, value_name = "URL", env = "GCHAT_API_BASE", default_value = gchat::outbound::CHAT_API_BASE)]
+    api_base: String,
+    /// The per-space quota as N/SECONDS (default Chat's 60/60).
+    #[arg(long, value_name = "N/SECONDS", hide = true, value_parser = parse_quota)]
+    quota: Option<gchat::outbound::Quota>,
     /// Fetch Google's ID-token keys (JWKS) from this URL instead (for tests).
     #[arg(long, value_name = "URL", hide = true, conflicts_with = "keys")]
     google_keys_url: Option<String>,
     /// Fetch the Chat service account's certificates from this URL instead (for tests).
     #[arg(long, value_name = "URL", hide = true, conflicts_with = "keys")]
     chat_certs_url: Option<String>,
+}
+
+fn parse_quota(text: &str) -> Result<gchat::outbound::Quota, String> {
+    let (n, secs) = text.split_once('/').ok_or("write N/SECONDS")?;
+    let n: u32 = n.parse().map_err(|e| format!("{n}: {e}"))?;
+    let secs: u64 = secs.parse().map_err(|e| format!("{secs}: {e}"))?;
+    Ok(gchat::outbound::Quota::new(n, Duration::from_secs(secs)))
+}
+
+/// The courier for `args`: the state file under `--state-dir`, app
+/// authentication from `--service-account`.
+fn courier(args: &ServeArgs) -> Result<Arc<Courier>, String> {
+    let state_file = match &args.state_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            Some(dir.join("outbox.json"))
+        }
+        None => None,
+    };
+    let auth = match &args.service_account {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let key = ServiceAccountKey::from_json(&text)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            Some(AppAuth::new(key, CHAT_BOT_SCOPE))
+        }
+        None => None,
+    };
+    let mut config = OutboxConfig::new(crate::courier::seed());
+    if let Some(quota) = args.quota {
+        config.quota = quota;
+    }
+    Courier::new(Settings {
+        api_base: args.api_base.clone(),
+        auth,
+        state_file,
+        config,
+    })
 }
 
 fn usage(message: impl std::fmt::Display) -> ExitCode {
@@ -178,6 +237,18 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             Ok(engine) => engine,
             Err(message) => return usage(message),
         };
+        let ingest = match apps::config(args.app.as_deref()) {
+            Ok(app) => app.filter(|a| a.ingest_rules().next().is_some()),
+            Err(message) => return usage(message),
+        };
+        let courier = match courier(args) {
+            Ok(c) => c,
+            Err(message) => return usage(message),
+        };
+        if ingest.is_some() && args.state_dir.is_none() {
+            tracing::warn!("ingest rules without --state-dir: messages waiting at exit are lost");
+        }
+        tokio::spawn(Arc::clone(&courier).run());
         let store = if fetch {
             let urls = FetchUrls {
                 google_keys: args.google_keys_url.clone(),
@@ -190,7 +261,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         } else {
             KeyStore::fixed(keys)
         };
-        let server = Arc::new(http::Server::new(engine, store));
+        let server = Arc::new(http::Server::new(engine, store, courier, ingest));
         if fetch {
             // Fetched in the background: requests that need the keys meanwhile
             // wait for this same fetch.

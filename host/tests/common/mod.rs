@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod chat;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -29,7 +31,9 @@ pub fn run(args: &[&str], stdin: &[u8]) -> std::process::Output {
         .spawn()
         .unwrap();
     let mut pipe = child.stdin.take().unwrap();
-    pipe.write_all(stdin).unwrap();
+    // A command that does not read its input may exit first: a broken pipe
+    // here is not the test's concern.
+    let _ = pipe.write_all(stdin);
     drop(pipe);
     child.wait_with_output().unwrap()
 }
@@ -73,16 +77,17 @@ impl Served {
     /// Starts `gchat serve --listen 127.0.0.1:0 --log-format json ARGS` and
     /// waits for its `listening on http://ADDR` line.
     pub fn start(args: &[&str]) -> Self {
-        Self::start_with_env(args, &[])
+        Self::start_env(args, &[])
     }
 
-    /// [`Served::start`] with these environment variables set.
-    pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Self {
+    /// [`start`](Self::start) with environment variables set.
+    pub fn start_env(args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
             .args(args)
-            .env("RUST_LOG", "info,gchat::serve::http=debug")
             .envs(env.iter().copied())
+            .env_remove("GCHAT_API_BASE")
+            .env("RUST_LOG", "info,gchat::serve::http=debug")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -150,14 +155,7 @@ impl Served {
 
     /// Waits (bounded) until `n` log lines with this message were written.
     pub fn wait_for_logs(&self, message: &str, n: usize) -> Vec<Value> {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let logs = self.logs(message);
-            if logs.len() >= n || Instant::now() > deadline {
-                return logs;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        wait_for(n, || self.logs(message))
     }
 
     /// Sends SIGTERM.
@@ -196,6 +194,19 @@ impl Drop for Served {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+    }
+}
+
+/// Polls `list` until it has `n` items or [`WAIT`] has passed, and
+/// returns the last list.
+pub fn wait_for<T>(n: usize, list: impl Fn() -> Vec<T>) -> Vec<T> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let items = list();
+        if items.len() >= n || Instant::now() > deadline {
+            return items;
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

@@ -1,0 +1,314 @@
+//! Outbound messages: `WebhookRequest` and `Outbox` (the core's sans-I/O
+//! delivery state machine; the host sends what it says, when it says).
+
+use gchat::message::model::Message;
+use gchat::outbound::{
+    self, CreateMessageRequest, HttpRequest, OutboundRequest, OutboxConfig, OutboxId, ReplyOption,
+    Response, WebhookUrl,
+};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{call_hidden, error, from_js, get, js_error, pairs, timestamp, to_js};
+
+/// A message for an incoming webhook, linted first, with a thread key, a
+/// reply option and an idempotency key.
+#[wasm_bindgen]
+pub struct WebhookRequest {
+    inner: outbound::WebhookRequest,
+}
+
+#[wasm_bindgen]
+impl WebhookRequest {
+    /// A post of `message` to the webhook `url`, with `options`
+    /// (`threadKey`, `replyOption`, `idempotencyKey`, `clientMessageId`).
+    ///
+    /// Throws `invalid_webhook_url` (and the like) for a URL that is not a
+    /// Chat webhook, and the request errors (`empty_message`, `lint`, ...)
+    /// for a message Chat would refuse.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        url: &str,
+        #[wasm_bindgen(unchecked_param_type = "Message | string")] message: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SendOptionsJson")] options: Option<JsValue>,
+    ) -> Result<WebhookRequest, JsValue> {
+        let url = WebhookUrl::parse(url).map_err(|e| js_error(&e))?;
+        let message: Message = from_js(&message, "message")?;
+        let request = outbound::WebhookRequest::new(url, message).map_err(|e| js_error(&e))?;
+        Ok(Self {
+            inner: with_options(request, &options.unwrap_or(JsValue::UNDEFINED))?,
+        })
+    }
+
+    /// The HTTP request to send: `{ method, url, headers, body }` (the URL
+    /// holds the webhook's secret: never log it).
+    #[wasm_bindgen(js_name = toHttp, unchecked_return_type = "HttpRequest")]
+    pub fn to_http(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.to_http())
+    }
+
+    /// The package's own plumbing: a copy, for `Outbox.enqueue`.
+    #[wasm_bindgen(js_name = __copy, skip_typescript)]
+    pub fn copy(&self) -> WebhookRequest {
+        Self {
+            inner: self.inner.clone(),
+        }
+    }
+
+    /// The space the webhook posts to (`spaces/…`).
+    #[wasm_bindgen(getter, js_name = spaceName)]
+    pub fn space_name(&self) -> String {
+        self.inner.url.space_name()
+    }
+}
+
+/// Applies `{ threadKey, replyOption, idempotencyKey, clientMessageId }`.
+fn with_options<T: Options>(mut request: T, options: &JsValue) -> Result<T, JsValue> {
+    if let Some(key) = get(options, "threadKey").as_string() {
+        request = request.thread_key(key);
+    }
+    if let Some(reply) = get(options, "replyOption").as_string() {
+        let option = serde_json::from_value::<ReplyOption>(reply.into()).map_err(|e| {
+            error(
+                "invalid_argument",
+                Some("replyOption"),
+                &format!("options.replyOption: {e}"),
+            )
+        })?;
+        request = request.reply_option(option);
+    }
+    if let Some(key) = get(options, "idempotencyKey").as_string() {
+        request = request.idempotency_key(&key);
+    }
+    if let Some(key) = get(options, "clientMessageId").as_string() {
+        request = request.client_message_id(&key);
+    }
+    request.checked()
+}
+
+/// The builder methods both request kinds share.
+trait Options: Sized {
+    fn thread_key(self, key: String) -> Self;
+    fn reply_option(self, option: ReplyOption) -> Self;
+    fn idempotency_key(self, key: &str) -> Self;
+    fn client_message_id(self, key: &str) -> Self;
+    fn checked(self) -> Result<Self, JsValue>;
+}
+
+macro_rules! options {
+    ($ty:ty) => {
+        impl Options for $ty {
+            fn thread_key(self, key: String) -> Self {
+                <$ty>::thread_key(self, key)
+            }
+            fn reply_option(self, option: ReplyOption) -> Self {
+                <$ty>::reply_option(self, option)
+            }
+            fn idempotency_key(self, key: &str) -> Self {
+                <$ty>::idempotency_key(self, key)
+            }
+            fn client_message_id(self, key: &str) -> Self {
+                <$ty>::client_message_id(self, key)
+            }
+            fn checked(self) -> Result<Self, JsValue> {
+                self.check().map(|()| self).map_err(|e| js_error(&e))
+            }
+        }
+    };
+}
+options!(outbound::WebhookRequest);
+options!(CreateMessageRequest);
+
+/// The outbox: delivers messages once, in order per space, within Chat's
+/// quota, retrying what may be retried. It does no I/O: the host sends each
+/// `pollTransmit()`, reports the answer with `handleResponse`, reads
+/// `pollEvent()`, and polls again at `pollTimeout()`.
+#[wasm_bindgen]
+pub struct Outbox {
+    inner: outbound::Outbox,
+}
+
+/// A request the host sends now.
+#[derive(Serialize, tsify::Tsify)]
+#[serde(rename_all = "camelCase")]
+struct Transmit<'a> {
+    /// Pass it back to `handleResponse`.
+    id: u64,
+    /// 1 for the first attempt.
+    attempt: u32,
+    /// What to send (the URL may hold a webhook's secret: never log it).
+    request: &'a HttpRequest,
+    /// Add `Authorization` with an app access token before sending.
+    needs_app_auth: bool,
+}
+
+#[wasm_bindgen]
+impl Outbox {
+    /// An outbox. `options.seed` seeds the retry jitter (drawn from
+    /// `crypto.getRandomValues` when absent); `options.state` restores an
+    /// outbox saved with `save()`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "{ seed?: number; state?: string }")]
+        options: Option<JsValue>,
+    ) -> Result<Outbox, JsValue> {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        if let Some(state) = get(&options, "state").as_string() {
+            let inner = serde_json::from_str(&state).map_err(|e| {
+                error(
+                    "invalid_argument",
+                    Some("state"),
+                    &format!("not a saved outbox: {e}"),
+                )
+            })?;
+            return Ok(Self { inner });
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // a seed: any bits do
+        let seed = match get(&options, "seed").as_f64() {
+            Some(seed) => seed as u64,
+            None => random_seed(),
+        };
+        Ok(Self {
+            inner: outbound::Outbox::new(OutboxConfig::new(seed)),
+        })
+    }
+
+    /// Queues a webhook post (a `WebhookRequest`) or an API call
+    /// (`{ space, message, options? }`, sent with app authentication), at
+    /// `now` (milliseconds; `Date.now()` by default). Returns its id.
+    ///
+    /// Throws `outbox_full` or the request's error.
+    pub fn enqueue(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "WebhookRequest | CreateMessageJson")]
+        request: JsValue,
+        #[wasm_bindgen(js_name = now)] now_ms: Option<f64>,
+    ) -> Result<f64, JsValue> {
+        let request = outbound_request(&request)?;
+        let id = self
+            .inner
+            .enqueue(request, timestamp(now_ms))
+            .map_err(|e| js_error(&e))?;
+        #[allow(clippy::cast_precision_loss)] // ids count up from 1
+        Ok(id.0 as f64)
+    }
+
+    /// The next request to send now, or `null`.
+    #[wasm_bindgen(js_name = pollTransmit, unchecked_return_type = "Transmit | null")]
+    pub fn poll_transmit(
+        &mut self,
+        #[wasm_bindgen(js_name = now)] now_ms: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        match self.inner.poll_transmit(timestamp(now_ms)) {
+            None => Ok(JsValue::NULL),
+            Some(t) => to_js(&Transmit {
+                id: t.id.0,
+                attempt: t.attempt,
+                request: &t.request,
+                needs_app_auth: t.needs_app_auth,
+            }),
+        }
+    }
+
+    /// Reports what became of transmit `id`: `{ status, body, headers? }`
+    /// for an HTTP answer, `{ timeout: true }`, or `{ error }` for a
+    /// network failure.
+    #[wasm_bindgen(js_name = handleResponse)]
+    pub fn handle_response(
+        &mut self,
+        id: f64,
+        #[wasm_bindgen(unchecked_param_type = "OutboxResponse")] response: JsValue,
+        #[wasm_bindgen(js_name = now)] now_ms: Option<f64>,
+    ) -> Result<(), JsValue> {
+        let response = if get(&response, "timeout").as_bool() == Some(true) {
+            Response::Timeout
+        } else if let Some(status) = get(&response, "status").as_f64() {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // an HTTP status
+            let status = status as u16;
+            let body = get(&response, "body").as_string().unwrap_or_default();
+            pairs(&get(&response, "headers"))
+                .iter()
+                .fold(Response::http(status, body), |r, (n, v)| {
+                    r.with_header(n, v)
+                })
+        } else {
+            let error = get(&response, "error");
+            Response::Network {
+                error: error
+                    .as_string()
+                    .unwrap_or_else(|| String::from("network error")),
+            }
+        };
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // an id from enqueue
+        let id = OutboxId(id as u64);
+        self.inner.handle_response(id, &response, timestamp(now_ms));
+        Ok(())
+    }
+
+    /// When to poll again (milliseconds since the epoch), or `null` when
+    /// nothing waits.
+    #[wasm_bindgen(js_name = pollTimeout)]
+    pub fn poll_timeout(&self) -> Option<f64> {
+        #[allow(clippy::cast_precision_loss)] // milliseconds since the epoch
+        self.inner.poll_timeout().map(|t| t.as_millis() as f64)
+    }
+
+    /// The next event (`delivered`, `gave_up`, `retrying`), or `null`.
+    #[wasm_bindgen(js_name = pollEvent, unchecked_return_type = "OutboxEvent | null")]
+    pub fn poll_event(&mut self) -> Result<JsValue, JsValue> {
+        match self.inner.poll_event() {
+            None => Ok(JsValue::NULL),
+            Some(event) => to_js(&event),
+        }
+    }
+
+    /// How many messages wait.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// The outbox as JSON text, to store and restore with `new Outbox({ state })`.
+    pub fn save(&self) -> Result<String, JsValue> {
+        serde_json::to_string(&self.inner).map_err(|e| error("internal", None, &e.to_string()))
+    }
+}
+
+/// A `WebhookRequest` (read through its `toJSON`) or `{ space, message, options? }`.
+fn outbound_request(value: &JsValue) -> Result<OutboundRequest, JsValue> {
+    if get(value, "space").is_undefined() {
+        use wasm_bindgen::convert::TryFromJsValue;
+        let request = call_hidden(value, "__copy")
+            .and_then(|copy| WebhookRequest::try_from_js_value(copy).ok())
+            .ok_or_else(|| {
+                error(
+                    "invalid_argument",
+                    None,
+                    "expected a WebhookRequest or { space, message }",
+                )
+            })?;
+        return Ok(request.inner.into());
+    }
+    let space = get(value, "space").as_string().unwrap_or_default();
+    let message: Message = from_js(&get(value, "message"), "message")?;
+    let request = CreateMessageRequest::new(&space, message).map_err(|e| js_error(&e))?;
+    Ok(with_options(request, &get(value, "options"))?.into())
+}
+
+/// 64 random bits from `crypto.getRandomValues`, or from `Math.random`
+/// where there is no WebCrypto: the seed only spreads retries apart.
+fn random_seed() -> u64 {
+    let words = js_sys::Uint32Array::new_with_length(2);
+    let crypto = get(&js_sys::global(), "crypto");
+    let filled = get(&crypto, "getRandomValues")
+        .dyn_into::<js_sys::Function>()
+        .and_then(|f| f.call1(&crypto, &words))
+        .is_ok();
+    if filled {
+        (u64::from(words.get_index(0)) << 32) | u64::from(words.get_index(1))
+    } else {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // random bits
+        let bits = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
+        bits
+    }
+}

@@ -1,0 +1,440 @@
+//! The outbox: a sans-I/O state machine that delivers messages once, in
+//! order per space, within the quota, retrying what may be retried.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::http::{HttpRequest, Response};
+use super::pacer::{Pacer, Quota};
+use super::request::{MAX_THREAD_KEY, OutboundRequest, RequestError, request_id_for};
+use super::retry::{RetryPolicy, millis};
+use super::status::{Decision, Delivered, Failure, decide};
+use crate::time::Timestamp;
+
+/// Identifies a message in an [`Outbox`]; ids count up from 1 and are never
+/// reused by one outbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(transparent)]
+pub struct OutboxId(pub u64);
+
+/// How an outbox behaves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OutboxConfig {
+    /// Backoff and limits.
+    pub retry: RetryPolicy,
+    /// The per-space quota.
+    pub quota: Quota,
+    /// The jitter seed (the host draws it once, e.g. from the OS).
+    pub seed: u64,
+    /// How long an attempt may go unanswered before it counts as timed out.
+    #[serde(with = "millis")]
+    pub attempt_timeout: Duration,
+    /// The most messages waiting at once.
+    pub capacity: usize,
+}
+
+impl OutboxConfig {
+    /// The defaults with this jitter seed: [`RetryPolicy::default`], Chat's
+    /// 60-per-minute space quota, 40 s per attempt, 10,000 messages.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            retry: RetryPolicy::default(),
+            quota: Quota::CHAT_SPACE,
+            seed,
+            attempt_timeout: Duration::from_secs(40),
+            capacity: 10_000,
+        }
+    }
+}
+
+/// A request for the host to send now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Transmit {
+    /// Pass it back to [`Outbox::handle_response`].
+    pub id: OutboxId,
+    /// 1 for the first attempt.
+    pub attempt: u32,
+    /// What to send.
+    pub request: HttpRequest,
+    /// The host must add `Authorization` (see [`AppAuth`](super::AppAuth)).
+    pub needs_app_auth: bool,
+}
+
+/// Something the host should know (log, report, answer a caller).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(tag = "event", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum OutboxEvent {
+    /// Chat has the message.
+    Delivered {
+        /// The message.
+        id: OutboxId,
+        /// Its space's id.
+        space: String,
+        /// What Chat answered.
+        delivered: Delivered,
+        /// Attempts it took.
+        attempts: u32,
+    },
+    /// The message will not be delivered.
+    GaveUp {
+        /// The message.
+        id: OutboxId,
+        /// Its space's id.
+        space: String,
+        /// Why, and what to do.
+        failure: Failure,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// An attempt failed for a passing reason; the next is scheduled.
+    Retrying {
+        /// The message.
+        id: OutboxId,
+        /// The attempt that failed.
+        attempt: u32,
+        /// When the next may go (the quota may delay it further).
+        at: Timestamp,
+        /// Why it failed.
+        reason: String,
+    },
+}
+
+/// Why a message was not queued.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnqueueError {
+    /// The outbox holds [`OutboxConfig::capacity`] messages.
+    #[error("the outbox is full ({capacity} messages waiting); try again later")]
+    Full {
+        /// The capacity.
+        capacity: usize,
+    },
+    /// The request is not valid.
+    #[error(transparent)]
+    Invalid(#[from] RequestError),
+}
+
+impl crate::ErrorCode for EnqueueError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Full { .. } => "outbox_full",
+            Self::Invalid(e) => e.code(),
+        }
+    }
+
+    fn path(&self) -> Option<&str> {
+        match self {
+            Self::Invalid(e) => e.path(),
+            Self::Full { .. } => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Entry {
+    id: OutboxId,
+    request: OutboundRequest,
+    queued_at: Timestamp,
+    attempts: u32,
+    state: State,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+enum State {
+    Waiting { not_before: Timestamp },
+    InFlight { deadline: Timestamp },
+}
+
+/// Delivers messages through webhooks and the Chat API, with no I/O of its
+/// own, in the manner of `quinn-proto`:
+///
+/// 1. [`enqueue`](Self::enqueue) messages;
+/// 2. send every [`poll_transmit`](Self::poll_transmit) and report each
+///    answer (or timeout, or network error) to
+///    [`handle_response`](Self::handle_response);
+/// 3. read [`poll_event`](Self::poll_event) for deliveries and failures;
+/// 4. wake at [`poll_timeout`](Self::poll_timeout) and poll again.
+///
+/// Messages to one space go one at a time, in the order queued, at most
+/// [`Quota`] per window; spaces do not wait for each other. Every message
+/// carries a `requestId` (the caller's idempotency key, or one derived from
+/// the seed and its id), so an attempt repeated after a lost response
+/// returns the first message instead of posting twice.
+///
+/// The whole state serializes with serde: save it after each call and load
+/// it after a restart; attempts that were in flight count as timed out and
+/// are sent again, safely.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outbox {
+    config: OutboxConfig,
+    next_id: u64,
+    /// Per space, the messages in order; only the first is ever in flight.
+    spaces: BTreeMap<String, VecDeque<Entry>>,
+    /// Request ids of the messages held, for de-duplication.
+    request_ids: BTreeMap<String, OutboxId>,
+    pacer: Pacer,
+    events: VecDeque<OutboxEvent>,
+}
+
+impl Outbox {
+    /// An empty outbox.
+    pub fn new(config: OutboxConfig) -> Self {
+        let pacer = Pacer::new(config.quota);
+        Self {
+            config,
+            next_id: 1,
+            spaces: BTreeMap::new(),
+            request_ids: BTreeMap::new(),
+            pacer,
+            events: VecDeque::new(),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &OutboxConfig {
+        &self.config
+    }
+
+    /// Messages held (waiting or in flight).
+    pub fn len(&self) -> usize {
+        self.request_ids.len()
+    }
+
+    /// Whether no message is held.
+    pub fn is_empty(&self) -> bool {
+        self.request_ids.is_empty()
+    }
+
+    /// Queues a message. A message whose `requestId` is already held is not
+    /// queued twice: its id is returned.
+    pub fn enqueue(
+        &mut self,
+        request: impl Into<OutboundRequest>,
+        now: Timestamp,
+    ) -> Result<OutboxId, EnqueueError> {
+        let mut request = request.into();
+        if let Some(len) = request
+            .options()
+            .thread_key
+            .as_ref()
+            .map(|k| k.chars().count())
+            .filter(|len| *len > MAX_THREAD_KEY)
+        {
+            return Err(RequestError::ThreadKeyTooLong { len }.into());
+        }
+        if let Some(existing) = request
+            .options()
+            .request_id
+            .as_ref()
+            .and_then(|r| self.request_ids.get(r))
+        {
+            return Ok(*existing);
+        }
+        if self.len() >= self.config.capacity {
+            return Err(EnqueueError::Full {
+                capacity: self.config.capacity,
+            });
+        }
+        let id = OutboxId(self.next_id);
+        self.next_id += 1;
+        let request_id = match &request.options().request_id {
+            Some(r) => r.clone(),
+            None => {
+                let r = request_id_for(&format!("outbox/{}/{}", self.config.seed, id.0));
+                request.options_mut().request_id = Some(r.clone());
+                r
+            }
+        };
+        self.request_ids.insert(request_id, id);
+        let space = request.space_id().to_owned();
+        self.spaces.entry(space).or_default().push_back(Entry {
+            id,
+            request,
+            queued_at: now,
+            attempts: 0,
+            state: State::Waiting { not_before: now },
+        });
+        Ok(id)
+    }
+
+    /// The next request to send now, if any: the first message of a space
+    /// that is due and within the quota. Attempts unanswered past their
+    /// deadline count as timed out first.
+    pub fn poll_transmit(&mut self, now: Timestamp) -> Option<Transmit> {
+        self.expire(now);
+        let pacer = &self.pacer;
+        let space = self.spaces.iter().find_map(|(space, queue)| {
+            let head = queue.front()?;
+            let due = matches!(head.state, State::Waiting { not_before } if not_before <= now);
+            (due && pacer.next_send(space, now) <= now).then(|| space.clone())
+        })?;
+        let head = self.spaces.get_mut(&space)?.front_mut()?;
+        head.attempts += 1;
+        head.state = State::InFlight {
+            deadline: now + self.config.attempt_timeout,
+        };
+        let transmit = Transmit {
+            id: head.id,
+            attempt: head.attempts,
+            request: head.request.to_http(),
+            needs_app_auth: head.request.needs_app_auth(),
+        };
+        self.pacer.record(&space, now);
+        Some(transmit)
+    }
+
+    /// Reports what became of a transmitted request. Answers for messages
+    /// no longer held are ignored, as are failures of attempts that already
+    /// timed out (a late success still counts).
+    pub fn handle_response(&mut self, id: OutboxId, response: &Response, now: Timestamp) {
+        let Some((space, head)) = self.head_mut(id) else {
+            return;
+        };
+        let in_flight = matches!(head.state, State::InFlight { .. });
+        let decision = decide(response, &head.request);
+        match decision {
+            Decision::Delivered(delivered) => {
+                let attempts = head.attempts;
+                self.finish(&space, |id, space| OutboxEvent::Delivered {
+                    id,
+                    space,
+                    delivered,
+                    attempts,
+                });
+            }
+            Decision::GiveUp(failure) if in_flight => {
+                let attempts = head.attempts;
+                self.finish(&space, |id, space| OutboxEvent::GaveUp {
+                    id,
+                    space,
+                    failure,
+                    attempts,
+                });
+            }
+            Decision::Retry {
+                reason,
+                retry_after,
+            } if in_flight => self.retry(&space, reason, retry_after, now),
+            Decision::GiveUp(_) | Decision::Retry { .. } => {}
+        }
+    }
+
+    /// When to call [`poll_transmit`](Self::poll_transmit) next: the
+    /// earliest time a waiting message is due (within the quota) or an
+    /// attempt times out. `None` when nothing is held.
+    pub fn poll_timeout(&self) -> Option<Timestamp> {
+        self.spaces
+            .iter()
+            .filter_map(|(space, queue)| match queue.front()?.state {
+                State::Waiting { not_before } => Some(self.pacer.next_send(space, not_before)),
+                State::InFlight { deadline } => Some(deadline),
+            })
+            .min()
+    }
+
+    /// The next event, oldest first.
+    pub fn poll_event(&mut self) -> Option<OutboxEvent> {
+        self.events.pop_front()
+    }
+
+    /// Counts attempts unanswered past their deadline as timed out.
+    fn expire(&mut self, now: Timestamp) {
+        let expired: Vec<String> = self
+            .spaces
+            .iter()
+            .filter(|(_, q)| {
+                q.front().is_some_and(
+                    |h| matches!(h.state, State::InFlight { deadline } if deadline <= now),
+                )
+            })
+            .map(|(s, _)| s.clone())
+            .collect();
+        for space in expired {
+            self.retry(&space, "no response in time".into(), None, now);
+        }
+    }
+
+    fn head_mut(&mut self, id: OutboxId) -> Option<(String, &mut Entry)> {
+        self.spaces.iter_mut().find_map(|(space, queue)| {
+            let head = queue.front_mut()?;
+            (head.id == id).then(|| (space.clone(), head))
+        })
+    }
+
+    /// Schedules the next attempt of `space`'s first message, or gives it up
+    /// when the policy's attempts or time are spent.
+    fn retry(
+        &mut self,
+        space: &str,
+        reason: String,
+        retry_after: Option<Duration>,
+        now: Timestamp,
+    ) {
+        let policy = self.config.retry;
+        let seed = self.config.seed;
+        let Some(head) = self.spaces.get_mut(space).and_then(VecDeque::front_mut) else {
+            return;
+        };
+        let delay = policy
+            .backoff(seed, head.id.0, head.attempts)
+            .max(retry_after.unwrap_or_default());
+        let at = now + delay;
+        let out_of_time = at > head.queued_at + policy.max_elapsed;
+        if head.attempts >= policy.max_attempts || out_of_time {
+            let attempts = head.attempts;
+            let failure = Failure {
+                code: "retries_exhausted".into(),
+                status: None,
+                rpc_status: None,
+                message: reason,
+                hint: format!(
+                    "gave up after {attempts} attempt(s) over {} s; Chat may be down or the space over its quota",
+                    now.since(head.queued_at).as_secs()
+                ),
+                field_violations: Vec::new(),
+            };
+            self.finish(space, |id, space| OutboxEvent::GaveUp {
+                id,
+                space,
+                failure,
+                attempts,
+            });
+            return;
+        }
+        head.state = State::Waiting { not_before: at };
+        self.events.push_back(OutboxEvent::Retrying {
+            id: head.id,
+            attempt: head.attempts,
+            at,
+            reason,
+        });
+    }
+
+    /// Removes `space`'s first message and reports it.
+    fn finish(&mut self, space: &str, event: impl FnOnce(OutboxId, String) -> OutboxEvent) {
+        let Some(queue) = self.spaces.get_mut(space) else {
+            return;
+        };
+        let Some(head) = queue.pop_front() else {
+            return;
+        };
+        if queue.is_empty() {
+            self.spaces.remove(space);
+        }
+        if let Some(r) = &head.request.options().request_id {
+            self.request_ids.remove(r);
+        }
+        self.events.push_back(event(head.id, space.to_owned()));
+    }
+}

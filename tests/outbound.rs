@@ -1,0 +1,480 @@
+//! The outbox driven through scripted sequences, with exact timings from
+//! the seed; request building and response decisions on real payloads.
+
+mod common;
+
+use std::time::Duration;
+
+use gchat::message::model::Message;
+use gchat::outbound::{
+    Decision, Outbox, OutboxConfig, OutboxEvent, OutboxId, Quota, ReplyOption, Response, Transmit,
+    WebhookRequest, WebhookUrl, decide,
+};
+use gchat::{ErrorCode, Timestamp};
+use serde_json::Value;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const T0: Timestamp = Timestamp::from_secs(1_800_000_000);
+const OK: &str = r#"{"name":"spaces/AAA/messages/m1","thread":{"name":"spaces/AAA/threads/t1"}}"#;
+
+fn url(space: &str) -> WebhookUrl {
+    WebhookUrl::parse(&format!(
+        "https://chat.googleapis.com/v1/spaces/{space}/messages?key=k&token=t"
+    ))
+    .unwrap()
+}
+
+fn text(space: &str, text: &str) -> WebhookRequest {
+    WebhookRequest::new(url(space), Message::text(text)).unwrap()
+}
+
+fn at(ms: u64) -> Timestamp {
+    T0 + Duration::from_millis(ms)
+}
+
+fn outbox() -> Outbox {
+    Outbox::new(OutboxConfig::new(7))
+}
+
+fn events(outbox: &mut Outbox) -> Vec<OutboxEvent> {
+    std::iter::from_fn(|| outbox.poll_event()).collect()
+}
+
+fn send(outbox: &mut Outbox, now: Timestamp) -> Transmit {
+    outbox
+        .poll_transmit(now)
+        .unwrap_or_else(|| panic!("nothing to send at {now:?}"))
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn retries_503_429_timeout_then_delivers_at_exact_times() {
+    let mut ob = outbox();
+    let id = ob
+        .enqueue(text("AAA", "db-1 down").thread_key("db-1"), T0)
+        .unwrap();
+    assert_eq!(ob.poll_timeout(), Some(T0));
+
+    let first = send(&mut ob, T0);
+    assert_eq!((first.id, first.attempt), (id, 1));
+    assert!(
+        ob.poll_transmit(T0).is_none(),
+        "one message in flight per space"
+    );
+    ob.handle_response(id, &Response::http(503, ""), T0);
+    // Retry 1 of message 1 with seed 7: drawn from 0..=1 s.
+    assert_eq!(ob.poll_timeout(), Some(at(143)));
+    assert!(ob.poll_transmit(at(142)).is_none());
+
+    let second = send(&mut ob, at(143));
+    assert_eq!(second.request, first.request, "same body and requestId");
+    let limited = Response::http(
+        429,
+        r#"{"error":{"code":429,"status":"RESOURCE_EXHAUSTED"}}"#,
+    )
+    .with_header("Retry-After", "2");
+    ob.handle_response(id, &limited, at(143));
+    // The draw (873 ms) is below Retry-After: 2 s wins.
+    assert_eq!(ob.poll_timeout(), Some(at(2143)));
+
+    let third = send(&mut ob, at(2143));
+    assert_eq!(third.attempt, 3);
+    // No answer: the attempt times out after 40 s, then retry 3 draws 562 ms.
+    assert_eq!(ob.poll_timeout(), Some(at(42_143)));
+    assert!(ob.poll_transmit(at(42_143)).is_none());
+    assert_eq!(ob.poll_timeout(), Some(at(42_705)));
+
+    let fourth = send(&mut ob, at(42_705));
+    ob.handle_response(id, &Response::http(200, OK), at(42_800));
+    let evs = events(&mut ob);
+    let retries: Vec<(u32, Timestamp)> = evs
+        .iter()
+        .filter_map(|e| match e {
+            OutboxEvent::Retrying { attempt, at, .. } => Some((*attempt, *at)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(retries, [(1, at(143)), (2, at(2143)), (3, at(42_705))]);
+    let Some(OutboxEvent::Delivered {
+        id: did,
+        delivered,
+        attempts,
+        ..
+    }) = evs.last()
+    else {
+        panic!("{evs:?}")
+    };
+    assert_eq!((*did, *attempts, fourth.attempt), (id, 4, 4));
+    assert_eq!(delivered.name.as_deref(), Some("spaces/AAA/messages/m1"));
+    assert_eq!(delivered.thread.as_deref(), Some("spaces/AAA/threads/t1"));
+    assert!(ob.is_empty());
+    assert_eq!(ob.poll_timeout(), None);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn bad_request_and_not_found_give_up_at_once() {
+    for (status, body, code) in [
+        (
+            400,
+            r#"{"error":{"code":400,"message":"Invalid","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"text","description":"too long"}]}]}}"#,
+            "invalid_argument",
+        ),
+        (
+            404,
+            r#"{"error":{"code":404,"message":"Not found","status":"NOT_FOUND"}}"#,
+            "not_found",
+        ),
+    ] {
+        let mut ob = outbox();
+        let id = ob.enqueue(text("AAA", "x"), T0).unwrap();
+        send(&mut ob, T0);
+        ob.handle_response(id, &Response::http(status, body), T0);
+        let evs = events(&mut ob);
+        let [
+            OutboxEvent::GaveUp {
+                failure,
+                attempts: 1,
+                ..
+            },
+        ] = evs.as_slice()
+        else {
+            panic!("{evs:?}")
+        };
+        assert_eq!(failure.code, code);
+        assert_eq!(failure.status, Some(status));
+        assert!(ob.is_empty() && ob.poll_transmit(T0).is_none());
+    }
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn gives_up_when_attempts_run_out() {
+    let mut config = OutboxConfig::new(7);
+    config.retry.max_attempts = 3;
+    let mut ob = Outbox::new(config);
+    let id = ob.enqueue(text("AAA", "x"), T0).unwrap();
+    for _ in 0..3 {
+        let now = ob.poll_timeout().unwrap();
+        send(&mut ob, now);
+        ob.handle_response(id, &Response::http(500, ""), now);
+    }
+    let evs = events(&mut ob);
+    let Some(OutboxEvent::GaveUp {
+        failure,
+        attempts: 3,
+        ..
+    }) = evs.last()
+    else {
+        panic!("{evs:?}")
+    };
+    assert_eq!(failure.code, "retries_exhausted");
+    assert!(failure.message.contains("HTTP 500"));
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn keeps_each_space_within_sixty_per_minute() {
+    let mut ob = outbox();
+    for i in 0..61 {
+        ob.enqueue(text("AAA", &format!("m{i}")), T0).unwrap();
+    }
+    ob.enqueue(text("BBB", "other space"), T0).unwrap();
+    let mut sent_at = Vec::new();
+    let mut now = T0;
+    while let Some(wake) = ob.poll_timeout() {
+        now = now.max(wake);
+        while let Some(t) = ob.poll_transmit(now) {
+            sent_at.push((t.request.url.contains("/AAA/"), now));
+            ob.handle_response(t.id, &Response::http(200, OK), now);
+        }
+    }
+    let aaa: Vec<Timestamp> = sent_at
+        .iter()
+        .filter(|(a, _)| *a)
+        .map(|(_, t)| *t)
+        .collect();
+    assert_eq!(aaa.len(), 61);
+    assert!(aaa[..60].iter().all(|t| *t == T0));
+    assert_eq!(
+        aaa[60],
+        T0 + Duration::from_secs(60),
+        "the 61st waits for the window"
+    );
+    assert!(
+        sent_at.contains(&(false, T0)),
+        "another space does not wait"
+    );
+    let delivered = events(&mut ob)
+        .iter()
+        .filter(|e| matches!(e, OutboxEvent::Delivered { .. }))
+        .count();
+    assert_eq!(delivered, 62);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_custom_quota_paces_evenly() {
+    let mut config = OutboxConfig::new(1);
+    config.quota = Quota::new(1, Duration::from_secs(1));
+    let mut ob = Outbox::new(config);
+    for i in 0..3 {
+        ob.enqueue(text("AAA", &format!("m{i}")), T0).unwrap();
+    }
+    let mut times = Vec::new();
+    while let Some(now) = ob.poll_timeout() {
+        let t = send(&mut ob, now);
+        times.push(now);
+        ob.handle_response(t.id, &Response::http(200, OK), now);
+    }
+    assert_eq!(times, [T0, at(1000), at(2000)]);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn order_within_a_space_survives_retries() {
+    let mut ob = outbox();
+    let firing = ob
+        .enqueue(text("AAA", "firing").thread_key("a1"), T0)
+        .unwrap();
+    let resolved = ob
+        .enqueue(text("AAA", "resolved").thread_key("a1"), T0)
+        .unwrap();
+    let t = send(&mut ob, T0);
+    assert_eq!(t.id, firing);
+    ob.handle_response(firing, &Response::http(503, ""), T0);
+    assert!(
+        ob.poll_transmit(at(100)).is_none(),
+        "the second waits behind the first"
+    );
+    let now = ob.poll_timeout().unwrap();
+    assert_eq!(send(&mut ob, now).id, firing);
+    ob.handle_response(firing, &Response::http(200, OK), now);
+    assert_eq!(send(&mut ob, now).id, resolved);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn one_idempotency_key_queues_once_and_every_message_gets_a_request_id() {
+    let mut ob = outbox();
+    let a = ob
+        .enqueue(text("AAA", "x").idempotency_key("alert/1/firing"), T0)
+        .unwrap();
+    let b = ob
+        .enqueue(text("AAA", "x").idempotency_key("alert/1/firing"), T0)
+        .unwrap();
+    assert_eq!(a, b);
+    assert_eq!(ob.len(), 1);
+    let c = ob.enqueue(text("BBB", "y"), T0).unwrap();
+    assert_ne!(a, c);
+    let urls: Vec<String> = std::iter::from_fn(|| ob.poll_transmit(T0))
+        .map(|t| t.request.url)
+        .collect();
+    assert_eq!(urls.len(), 2);
+    assert!(
+        urls.iter().all(|u| u.contains("&requestId=gchat-")),
+        "{urls:?}"
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn state_survives_a_restart_and_nothing_is_lost_or_doubled() {
+    let mut ob = outbox();
+    let first = ob.enqueue(text("AAA", "one"), T0).unwrap();
+    let second = ob.enqueue(text("BBB", "two"), T0).unwrap();
+    let t = send(&mut ob, T0);
+    assert_eq!(t.id, first);
+    // The host saves, crashes with the first attempt unanswered, restarts.
+    let saved = serde_json::to_string(&ob).unwrap();
+    let mut back: Outbox = serde_json::from_str(&saved).unwrap();
+    assert_eq!(back, ob);
+    let now = at(500);
+    let t2 = send(&mut back, now);
+    assert_eq!(t2.id, second);
+    back.handle_response(second, &Response::http(200, OK), now);
+    // The first attempt times out and goes again with the same requestId.
+    let wake = back.poll_timeout().unwrap();
+    assert_eq!(wake, at(40_000));
+    assert!(back.poll_transmit(wake).is_none());
+    let retry_at = back.poll_timeout().unwrap();
+    let again = send(&mut back, retry_at);
+    assert_eq!((again.id, again.attempt), (first, 2));
+    assert_eq!(again.request, t.request);
+    back.handle_response(first, &Response::http(200, OK), retry_at);
+    let delivered: Vec<OutboxId> = events(&mut back)
+        .into_iter()
+        .filter_map(|e| match e {
+            OutboxEvent::Delivered { id, .. } => Some(id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(delivered, [second, first]);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_late_success_after_a_timeout_counts() {
+    let mut ob = outbox();
+    let id = ob.enqueue(text("AAA", "x"), T0).unwrap();
+    send(&mut ob, T0);
+    assert!(
+        ob.poll_transmit(at(40_000)).is_none(),
+        "timed out, retry scheduled"
+    );
+    ob.handle_response(id, &Response::http(503, ""), at(40_001));
+    assert!(!ob.is_empty(), "a late failure changes nothing");
+    ob.handle_response(id, &Response::http(200, OK), at(40_002));
+    assert!(ob.is_empty());
+    // Answers for unknown ids are ignored.
+    ob.handle_response(OutboxId(99), &Response::http(200, OK), at(40_003));
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn refuses_when_full_or_invalid() {
+    let mut config = OutboxConfig::new(1);
+    config.capacity = 1;
+    let mut ob = Outbox::new(config);
+    ob.enqueue(text("AAA", "x"), T0).unwrap();
+    assert_eq!(
+        ob.enqueue(text("AAA", "y"), T0).unwrap_err().code(),
+        "outbox_full"
+    );
+    let long = text("AAA", "x").thread_key("k".repeat(4001));
+    assert_eq!(
+        outbox().enqueue(long, T0).unwrap_err().code(),
+        "thread_key_too_long"
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn shared_webhook_bodies_build_and_shared_errors_give_up() {
+    for (name, body) in common::shared(&["webhook-request-"]) {
+        let message: Message = serde_json::from_str(body).unwrap();
+        let req =
+            WebhookRequest::new(url("AAA"), message).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let http = req.to_http();
+        let sent: Value = serde_json::from_str(&http.body).unwrap();
+        let given: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(sent, given, "{name}: the body goes as given");
+        if given.pointer("/thread/threadKey").is_some() {
+            assert!(
+                http.url
+                    .contains("messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD"),
+                "{name}"
+            );
+        }
+    }
+    for (name, body) in common::shared(&["error-"]) {
+        let req = text("AAA", "x")
+            .reply_option(ReplyOption::ReplyMessageFallbackToNewThread)
+            .into();
+        let Decision::GiveUp(failure) = decide(&Response::http(400, body), &req) else {
+            panic!("{name}")
+        };
+        let expected: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(
+            Some(failure.message.as_str()),
+            expected.pointer("/error/message").and_then(Value::as_str),
+            "{name}"
+        );
+        assert_eq!(failure.rpc_status.as_deref(), Some("INVALID_ARGUMENT"));
+    }
+}
+
+fn service_account() -> gchat::outbound::ServiceAccountKey {
+    let key = gchat::testing::TestKey::fixed();
+    let json = serde_json::json!({
+        "type": "service_account",
+        "client_email": "bot@proj.iam.gserviceaccount.com",
+        "private_key_id": key.kid(),
+        "private_key": key.to_pem(),
+        "token_uri": "https://oauth2.googleapis.com/token",
+    });
+    gchat::outbound::ServiceAccountKey::from_json(&json.to_string()).unwrap()
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn app_auth_assertion_token_and_refresh() {
+    use gchat::outbound::{AppAuth, CHAT_BOT_SCOPE, CreateMessageRequest};
+    let mut auth = AppAuth::new(service_account(), CHAT_BOT_SCOPE);
+    let assertion = auth.poll_assertion(T0).expect("no token yet");
+    assert!(auth.poll_assertion(T0).is_none(), "a request is pending");
+    let claims = assertion.claims();
+    assert_eq!(claims["iss"], "bot@proj.iam.gserviceaccount.com");
+    assert_eq!(claims["scope"], CHAT_BOT_SCOPE);
+    assert_eq!(claims["aud"], "https://oauth2.googleapis.com/token");
+    assert_eq!(claims["exp"].as_i64(), Some(T0.as_secs() + 3600));
+    // The seam: whoever signs (WebCrypto in JS) hands the signature back.
+    let sig = gchat::testing::TestKey::fixed().sign(assertion.signing_input().as_bytes());
+    let jwt = assertion.with_signature(&sig);
+    let req = auth.token_request(&jwt);
+    assert_eq!(req.url, "https://oauth2.googleapis.com/token");
+    assert!(req.body.starts_with(
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion="
+    ));
+    assert!(
+        !format!("{req:?}").contains(&jwt),
+        "the assertion is redacted in logs"
+    );
+
+    let mut api = CreateMessageRequest::new("spaces/AAA", Message::text("done"))
+        .unwrap()
+        .to_http();
+    assert_eq!(auth.authorize(&mut api, T0).unwrap_err().code(), "no_token");
+    let answer = Response::http(
+        200,
+        r#"{"access_token":"ya29.tok","expires_in":3599,"token_type":"Bearer"}"#,
+    );
+    auth.handle_token_response(&answer, T0).unwrap();
+    auth.authorize(&mut api, T0).unwrap();
+    assert_eq!(api.header("authorization"), Some("Bearer ya29.tok"));
+    assert!(
+        auth.poll_assertion(at(3_000_000)).is_none(),
+        "fresh for 55 minutes"
+    );
+    assert!(
+        auth.poll_assertion(at(3_300_000)).is_some(),
+        "refreshed 5 minutes early"
+    );
+
+    let refused = Response::http(
+        400,
+        r#"{"error":"invalid_grant","error_description":"Invalid JWT Signature."}"#,
+    );
+    let err = auth.handle_token_response(&refused, T0).unwrap_err();
+    assert_eq!(err.code(), "token_refused");
+    assert!(err.to_string().contains("Invalid JWT Signature"));
+}
+
+#[cfg(not(target_family = "wasm"))]
+#[test]
+fn app_auth_signs_natively_with_jsonwebtoken() {
+    use gchat::outbound::{AppAuth, CHAT_BOT_SCOPE};
+    let mut auth = AppAuth::new(service_account(), CHAT_BOT_SCOPE);
+    let req = auth
+        .poll_token_request(T0)
+        .unwrap()
+        .expect("a token is due");
+    let jwt = req.body.split("assertion=").nth(1).unwrap();
+    let parts: Vec<&str> = jwt.split('.').collect();
+    assert_eq!(parts.len(), 3);
+    // RS256 (PKCS#1 v1.5) is deterministic: the same bytes as the test key's own signature.
+    let sig =
+        gchat::testing::TestKey::fixed().sign(format!("{}.{}", parts[0], parts[1]).as_bytes());
+    use base64::Engine as _;
+    assert_eq!(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sig),
+        parts[2]
+    );
+    assert!(auth.poll_token_request(T0).unwrap().is_none());
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn service_account_keys_are_checked() {
+    use gchat::outbound::ServiceAccountKey;
+    for (text, needle) in [
+        ("{", "not a service-account key"),
+        (r#"{"type":"authorized_user"}"#, "authorized_user"),
+        (
+            r#"{"type":"service_account","client_email":"a","private_key":"nope"}"#,
+            "PKCS#8",
+        ),
+    ] {
+        let err = ServiceAccountKey::from_json(text).unwrap_err();
+        assert_eq!(err.code(), "bad_service_account_key");
+        assert!(err.to_string().contains(needle), "{err}");
+    }
+    assert!(!format!("{:?}", service_account()).contains("PRIVATE KEY"));
+}
