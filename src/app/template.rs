@@ -43,8 +43,9 @@ pub(crate) const JSON_PREFIX: &str = "json:";
 const IN_STRING_FILTER: &str = "_json_in_string";
 
 /// The environment config-file apps and [`fill_json`] render with: JSON
-/// templates (named `json:…`) JSON-encode what they insert, text templates
-/// Chat-escape it (`|safe` marks trusted markup).
+/// templates (named `json:…`) JSON-encode what they insert, `raw:…`
+/// templates insert it as it is, text templates Chat-escape it (`|safe`
+/// marks trusted markup).
 pub(crate) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|name| {
