@@ -118,8 +118,10 @@ www: pkg www-deps
 	cd www && npm run build --silent
 
 www-deps: $(WWW_STAMP)
+# `npm install --no-save` installs the locked versions: `npm ci` refuses this
+# lock because npm leaves rollup's optional per-platform packages out of it.
 $(WWW_STAMP): www/package.json www/package-lock.json
-	cd www && npm ci --no-audit --no-fund --loglevel=error
+	cd www && npm install --no-save --no-audit --no-fund --loglevel=error
 	@touch $@
 
 ## test-www: the designer end to end in headless Debian chromium (playwright-core).
