@@ -19,12 +19,13 @@
 //! use serde_json::json;
 //!
 //! let template = r#"{"header": {"title": "Build {{ build.id }}", "subtitle": {{ build.branch }}}}"#;
-//! let filled = fill_json(template, &json!({"build": {"id": 42, "branch": "main \"next\""}})).unwrap();
+//! let filled = fill_json(template, &json!({"build": {"id": 42, "branch": "main \"next\""}}))?;
 //! assert_eq!(filled.value, json!({"header": {"title": "Build 42", "subtitle": "main \"next\""}}));
 //! assert!(filled.warnings.is_empty());
 //!
-//! let filled = fill_json(r#"{"text": "Hi {{ user.name }}"}"#, &json!({})).unwrap();
+//! let filled = fill_json(r#"{"text": "Hi {{ user.name }}"}"#, &json!({}))?;
 //! assert_eq!(filled.warnings[0].code, "undefined_value");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::borrow::Cow;

@@ -13,10 +13,11 @@
 //!     now: Timestamp::from_secs(1_795_168_800),
 //!     ..SampleOptions::default()
 //! };
-//! let value = sample(Kind::CardClicked, Format::Classic, &options).unwrap();
-//! let event = gchat::event::parse(value.to_string().as_bytes()).unwrap();
+//! let value = sample(Kind::CardClicked, Format::Classic, &options)?;
+//! let event = gchat::event::parse(value.to_string().as_bytes())?;
 //! assert_eq!(event.kind(), Kind::CardClicked);
-//! assert_eq!(event.action().unwrap().parameter("choice"), Some("tacos"));
+//! assert_eq!(event.action().and_then(|a| a.parameter("choice")), Some("tacos"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! Times come from [`SampleOptions::now`]: the core reads no clock.

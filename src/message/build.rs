@@ -13,8 +13,9 @@
 //!         Button::new("Ramen", Action::new("vote").param("choice", "ramen")),
 //!     ])));
 //! let message = Message::text("Vote below").card("poll", poll).thread_key("lunch-2026-11-21");
-//! let json = serde_json::to_value(&message).unwrap();
+//! let json = serde_json::to_value(&message)?;
 //! assert_eq!(json["cardsV2"][0]["card"]["sections"][0]["widgets"][1]["buttonList"]["buttons"][0]["text"], "Tacos");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use crate::event::{ActionParameter, Thread, User};

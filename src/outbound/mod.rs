@@ -38,12 +38,12 @@
 //! let now = Timestamp::from_secs(1_800_000_000);
 //! let id = outbox.enqueue(WebhookRequest::new(url, Message::text("db-1 is down"))?.thread_key("db-1"), now)?;
 //!
-//! let first = outbox.poll_transmit(now).unwrap();
+//! let first = outbox.poll_transmit(now).ok_or("nothing due")?;
 //! outbox.handle_response(first.id, &Response::http(503, ""), now);
 //! assert!(matches!(outbox.poll_event(), Some(OutboxEvent::Retrying { .. })));
 //!
-//! let later = outbox.poll_timeout().unwrap();
-//! let second = outbox.poll_transmit(later).unwrap();
+//! let later = outbox.poll_timeout().ok_or("no wake-up")?;
+//! let second = outbox.poll_transmit(later).ok_or("nothing due")?;
 //! assert_eq!(second.request, first.request, "the same requestId: Chat cannot post it twice");
 //! outbox.handle_response(second.id, &Response::http(200, r#"{"name":"spaces/AAA/messages/m1"}"#), later);
 //! assert!(matches!(outbox.poll_event(), Some(OutboxEvent::Delivered { id: i, .. }) if i == id));

@@ -11,9 +11,10 @@
 //! let key = TestKey::fixed();
 //! let expectation = Expectation::endpoint_url("https://chat.example.com/events");
 //! let token = key.mint(&gchat::testing::claims_for(&expectation, now));
-//! let keys = KeySet::parse(key.jwks().to_string().as_bytes()).unwrap();
-//! let verified = Verifier::new([expectation]).verify(&format!("Bearer {token}"), &keys, now).unwrap();
+//! let keys = KeySet::parse(key.jwks().to_string().as_bytes())?;
+//! let verified = Verifier::new([expectation]).verify(&format!("Bearer {token}"), &keys, now)?;
 //! assert_eq!(verified.claims.email.as_deref(), Some("chat@system.gserviceaccount.com"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! Nothing here is for production: the fixed key's private half is public.

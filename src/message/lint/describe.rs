@@ -116,10 +116,11 @@ fn kind_name(kind: Kind) -> &'static str {
 ///
 /// ```
 /// let schema = gchat::message::lint::schema();
-/// let button = schema.types.iter().find(|t| t.id == "Button").unwrap();
-/// let kind = button.fields.iter().find(|f| f.name == "type").unwrap();
+/// let button = schema.types.iter().find(|t| t.id == "Button").ok_or("no Button")?;
+/// let kind = button.fields.iter().find(|f| f.name == "type").ok_or("no type")?;
 /// assert_eq!(kind.kind, "enum");
 /// assert!(kind.values.contains(&"FILLED"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn schema() -> Schema {
     let types = schema::ALL
