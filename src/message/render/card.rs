@@ -331,15 +331,12 @@ pub(super) fn action_response(out: &mut Out, ar: &Obj) {
                 out.key(sk, |out| {
                     out.key(ik, |out| {
                         out.s("<div class=\"gc-ml gc-static\">");
-                        for (i, item) in items.iter().enumerate() {
-                            let Some(it) = item.as_object() else { continue };
-                            out.idx(i, |out| {
-                                out.open("<div class=\"gc-mi");
-                                item_icon(out, it);
-                                out.t(get_str(it, "text").unwrap_or_default());
-                                out.s("</div>");
-                            });
-                        }
+                        out.each_object(items, |out, it| {
+                            out.open("<div class=\"gc-mi");
+                            item_icon(out, it);
+                            out.t(get_str(it, "text").unwrap_or_default());
+                            out.s("</div>");
+                        });
                         out.s("</div>");
                     });
                 });

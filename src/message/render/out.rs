@@ -1,6 +1,9 @@
 //! The output buffer and the JSON Pointer of the node being rendered.
 
+use serde_json::Value;
+
 use super::escape::{escape, push_digits, push_int, push_token, push_url};
+use super::json::Obj;
 
 /// How deeply widgets may nest (columns in columns, carousels in columns...)
 /// before the rest is shown as a placeholder.
@@ -65,6 +68,16 @@ impl Out {
     }
 
     /// Runs `f` with index `i` appended to the path.
+    /// Calls `f` on each object of `items`, with the path at its index;
+    /// items that are not objects are skipped.
+    pub(super) fn each_object(&mut self, items: &[Value], mut f: impl FnMut(&mut Self, &Obj)) {
+        for (i, item) in items.iter().enumerate() {
+            if let Some(it) = item.as_object() {
+                self.idx(i, |out| f(out, it));
+            }
+        }
+    }
+
     pub(super) fn idx<R>(&mut self, i: usize, f: impl FnOnce(&mut Self) -> R) -> R {
         let len = self.path.len();
         push_digits(

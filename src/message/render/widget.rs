@@ -538,24 +538,21 @@ fn overflow_items(out: &mut Out, menu: &Value) {
     out.s("<div class=\"gc-ml\">");
     if let Some((k, Value::Array(items))) = menu.as_object().and_then(|m| field(m, "items")) {
         out.key(k, |out| {
-            for (i, item) in items.iter().enumerate() {
-                let Some(it) = item.as_object() else { continue };
-                out.idx(i, |out| {
-                    let disabled = flag(it, "disabled");
-                    out.begin(if disabled {
-                        "<div class=\"gc-mi gc-dis"
-                    } else {
-                        "<div class=\"gc-mi"
-                    });
-                    out.mid();
-                    out.s(">");
-                    if let Some((k, v)) = field(it, "startIcon") {
-                        out.key(k, |out| icon(out, v));
-                    }
-                    out.t(get_str(it, "text").unwrap_or_default());
-                    out.s("</div>");
+            out.each_object(items, |out, it| {
+                let disabled = flag(it, "disabled");
+                out.begin(if disabled {
+                    "<div class=\"gc-mi gc-dis"
+                } else {
+                    "<div class=\"gc-mi"
                 });
-            }
+                out.mid();
+                out.s(">");
+                if let Some((k, v)) = field(it, "startIcon") {
+                    out.key(k, |out| icon(out, v));
+                }
+                out.t(get_str(it, "text").unwrap_or_default());
+                out.s("</div>");
+            });
         });
     }
     out.s("</div>");
@@ -700,20 +697,17 @@ fn selection_input(out: &mut Out, key: &str, b: Option<&Obj>, align: &str) {
                 out.s("<select class=\"gc-in\">");
                 if let Some((k, items)) = items {
                     out.key(k, |out| {
-                        for (i, item) in items.iter().enumerate() {
-                            let Some(it) = item.as_object() else { continue };
-                            out.idx(i, |out| {
-                                out.begin("<option class=\"gc-opt");
-                                out.mid();
-                                out.s(if flag(it, "selected") {
-                                    " selected>"
-                                } else {
-                                    ">"
-                                });
-                                out.t(get_str(it, "text").unwrap_or_default());
-                                out.s("</option>");
+                        out.each_object(items, |out, it| {
+                            out.begin("<option class=\"gc-opt");
+                            out.mid();
+                            out.s(if flag(it, "selected") {
+                                " selected>"
+                            } else {
+                                ">"
                             });
-                        }
+                            out.t(get_str(it, "text").unwrap_or_default());
+                            out.s("</option>");
+                        });
                     });
                 }
                 out.s("</select></label>");
@@ -723,22 +717,19 @@ fn selection_input(out: &mut Out, key: &str, b: Option<&Obj>, align: &str) {
                 out.s("<span class=\"gc-ms\">");
                 if let Some((k, items)) = items {
                     out.key(k, |out| {
-                        for (i, item) in items.iter().enumerate() {
-                            let Some(it) = item.as_object() else { continue };
-                            out.idx(i, |out| {
-                                let on = flag(it, "selected");
-                                out.begin(if on {
-                                    "<span class=\"gc-chip gc-on"
-                                } else {
-                                    "<span class=\"gc-chip"
-                                });
-                                out.mid();
-                                out.s(">");
-                                item_icon(out, it);
-                                out.t(get_str(it, "text").unwrap_or_default());
-                                out.s("</span>");
+                        out.each_object(items, |out, it| {
+                            let on = flag(it, "selected");
+                            out.begin(if on {
+                                "<span class=\"gc-chip gc-on"
+                            } else {
+                                "<span class=\"gc-chip"
                             });
-                        }
+                            out.mid();
+                            out.s(">");
+                            item_icon(out, it);
+                            out.t(get_str(it, "text").unwrap_or_default());
+                            out.s("</span>");
+                        });
                     });
                 }
                 out.s("<span class=\"gc-hint\">");
@@ -765,41 +756,38 @@ fn selection_input(out: &mut Out, key: &str, b: Option<&Obj>, align: &str) {
                 let switch = kind == "SWITCH";
                 if let Some((k, items)) = items {
                     out.key(k, |out| {
-                        for (i, item) in items.iter().enumerate() {
-                            let Some(it) = item.as_object() else { continue };
-                            out.idx(i, |out| {
-                                let on = flag(it, "selected");
-                                out.begin("<label class=\"gc-si");
-                                out.mid();
-                                out.s(">");
-                                if switch {
-                                    out.s(if on {
-                                        "<span class=\"gc-sw gc-on\" role=\"switch\"></span>"
-                                    } else {
-                                        "<span class=\"gc-sw\" role=\"switch\"></span>"
-                                    });
-                                } else if let Some(group) = input {
-                                    out.s("<input type=\"radio\" name=\"gc-r");
-                                    out.int(i64::from(group));
-                                    out.s(if on { "\" checked>" } else { "\">" });
+                        out.each_object(items, |out, it| {
+                            let on = flag(it, "selected");
+                            out.begin("<label class=\"gc-si");
+                            out.mid();
+                            out.s(">");
+                            if switch {
+                                out.s(if on {
+                                    "<span class=\"gc-sw gc-on\" role=\"switch\"></span>"
                                 } else {
-                                    out.s(if on {
-                                        "<input type=\"checkbox\" checked>"
-                                    } else {
-                                        "<input type=\"checkbox\">"
-                                    });
-                                }
-                                item_icon(out, it);
-                                out.s("<span>");
-                                out.t(get_str(it, "text").unwrap_or_default());
-                                if let Some(bt) = get_str(it, "bottomText") {
-                                    out.s("<span class=\"gc-lbl\">");
-                                    out.t(bt);
-                                    out.s("</span>");
-                                }
-                                out.s("</span></label>");
-                            });
-                        }
+                                    "<span class=\"gc-sw\" role=\"switch\"></span>"
+                                });
+                            } else if let Some(group) = input {
+                                out.s("<input type=\"radio\" name=\"gc-r");
+                                out.int(i64::from(group));
+                                out.s(if on { "\" checked>" } else { "\">" });
+                            } else {
+                                out.s(if on {
+                                    "<input type=\"checkbox\" checked>"
+                                } else {
+                                    "<input type=\"checkbox\">"
+                                });
+                            }
+                            item_icon(out, it);
+                            out.s("<span>");
+                            out.t(get_str(it, "text").unwrap_or_default());
+                            if let Some(bt) = get_str(it, "bottomText") {
+                                out.s("<span class=\"gc-lbl\">");
+                                out.t(bt);
+                                out.s("</span>");
+                            }
+                            out.s("</span></label>");
+                        });
                     });
                 }
             }
@@ -900,44 +888,41 @@ fn grid(out: &mut Out, key: &str, b: Option<&Obj>, align: &str) {
         let stroke_color = border.and_then(|bs| get(bs, "strokeColor")).and_then(color);
         if let Some((k, Value::Array(items))) = field(b, "items") {
             out.key(k, |out| {
-                for (i, item) in items.iter().enumerate() {
-                    let Some(it) = item.as_object() else { continue };
-                    out.idx(i, |out| {
-                        out.begin("<div class=\"gc-gi");
-                        if stroke {
-                            out.add(" gc-stroke");
+                out.each_object(items, |out, it| {
+                    out.begin("<div class=\"gc-gi");
+                    if stroke {
+                        out.add(" gc-stroke");
+                    }
+                    if matches!(get_str(it, "textAlignment"), Some("CENTER")) {
+                        out.add(" gc-ac");
+                    }
+                    out.mid();
+                    if stroke && (radius.is_some() || stroke_color.is_some()) {
+                        out.s(" style=\"");
+                        if let Some(r) = radius {
+                            out.s("border-radius:");
+                            out.int(r);
+                            out.s("px;");
                         }
-                        if matches!(get_str(it, "textAlignment"), Some("CENTER")) {
-                            out.add(" gc-ac");
+                        if let Some(c) = stroke_color {
+                            out.s("border-color:");
+                            push_rgb(&mut out.h, c);
                         }
-                        out.mid();
-                        if stroke && (radius.is_some() || stroke_color.is_some()) {
-                            out.s(" style=\"");
-                            if let Some(r) = radius {
-                                out.s("border-radius:");
-                                out.int(r);
-                                out.s("px;");
-                            }
-                            if let Some(c) = stroke_color {
-                                out.s("border-color:");
-                                push_rgb(&mut out.h, c);
-                            }
-                            out.s("\"");
-                        }
-                        out.s(">");
-                        let above = is(it, "layout", "TEXT_ABOVE");
-                        if above {
-                            grid_item_text(out, it);
-                        }
-                        if let Some((k, v)) = field(it, "image") {
-                            out.key(k, |out| image_component(out, v));
-                        }
-                        if !above {
-                            grid_item_text(out, it);
-                        }
-                        out.s("</div>");
-                    });
-                }
+                        out.s("\"");
+                    }
+                    out.s(">");
+                    let above = is(it, "layout", "TEXT_ABOVE");
+                    if above {
+                        grid_item_text(out, it);
+                    }
+                    if let Some((k, v)) = field(it, "image") {
+                        out.key(k, |out| image_component(out, v));
+                    }
+                    if !above {
+                        grid_item_text(out, it);
+                    }
+                    out.s("</div>");
+                });
             });
         }
         out.s("</div>");
