@@ -478,3 +478,25 @@ fn service_account_keys_are_checked() {
     }
     assert!(!format!("{:?}", service_account()).contains("PRIVATE KEY"));
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_batch_is_queued_all_or_none() {
+    let mut config = OutboxConfig::new(1);
+    config.capacity = 2;
+    let mut ob = Outbox::new(config);
+    let bad = text("AAA", "x").thread_key("k".repeat(4001));
+    let err = ob
+        .enqueue_all(vec![text("AAA", "ok").into(), bad.into()], T0)
+        .unwrap_err();
+    assert_eq!(err.code(), "thread_key_too_long");
+    assert!(ob.is_empty(), "nothing queued");
+    let three = (0..3)
+        .map(|i| text("AAA", &format!("m{i}")).into())
+        .collect();
+    assert_eq!(ob.enqueue_all(three, T0).unwrap_err().code(), "outbox_full");
+    assert!(ob.is_empty());
+    let two = ob
+        .enqueue_all(vec![text("AAA", "a").into(), text("BBB", "b").into()], T0)
+        .unwrap();
+    assert_eq!(two, [OutboxId(1), OutboxId(2)]);
+}

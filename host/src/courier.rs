@@ -81,20 +81,7 @@ impl Courier {
         let now = system_now();
         let ids = {
             let mut outbox = self.lock();
-            // All or none: a batch that fails midway leaves the outbox as it was.
-            let before = (requests.len() > 1).then(|| outbox.clone());
-            let mut ids = Vec::with_capacity(requests.len());
-            for request in requests {
-                match outbox.enqueue(request, now) {
-                    Ok(id) => ids.push(id),
-                    Err(e) => {
-                        if let Some(before) = before {
-                            *outbox = before;
-                        }
-                        return Err(e);
-                    }
-                }
-            }
+            let ids = outbox.enqueue_all(requests, now)?;
             self.save(&outbox);
             ids
         };
@@ -333,7 +320,7 @@ pub fn seed() -> u64 {
 }
 
 /// The time from now until `at` (zero if past).
-fn until(at: Timestamp) -> Duration {
+pub fn until(at: Timestamp) -> Duration {
     Duration::from_millis(
         u64::try_from(at.as_millis().saturating_sub(system_now().as_millis())).unwrap_or(0),
     )

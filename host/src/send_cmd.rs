@@ -160,9 +160,7 @@ pub fn run(args: &SendArgs) -> ExitCode {
                 }) => {
                     eprintln!(
                         "gchat send: attempt {attempt} failed ({reason}); retrying in {} ms",
-                        at.as_millis()
-                            .saturating_sub(crate::token_cmd::system_now().as_millis())
-                            .max(0)
+                        courier::until(at).as_millis()
                     );
                 }
                 Ok(_) => {}

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::http::{HttpRequest, Response};
 use super::pacer::{Pacer, Quota};
-use super::request::{MAX_THREAD_KEY, OutboundRequest, RequestError, request_id_for};
+use super::request::{OutboundRequest, RequestError, request_id_for};
 use super::retry::{RetryPolicy, millis};
 use super::status::{Decision, Delivered, Failure, decide};
 use crate::time::Timestamp;
@@ -224,15 +224,7 @@ impl Outbox {
         now: Timestamp,
     ) -> Result<OutboxId, EnqueueError> {
         let mut request = request.into();
-        if let Some(len) = request
-            .options()
-            .thread_key
-            .as_ref()
-            .map(|k| k.chars().count())
-            .filter(|len| *len > MAX_THREAD_KEY)
-        {
-            return Err(RequestError::ThreadKeyTooLong { len }.into());
-        }
+        request.options().check()?;
         if let Some(existing) = request
             .options()
             .request_id
@@ -266,6 +258,31 @@ impl Outbox {
             state: State::Waiting { not_before: now },
         });
         Ok(id)
+    }
+
+    /// Queues several messages, all or none: nothing is queued if one is
+    /// invalid or they would not all fit.
+    pub fn enqueue_all(
+        &mut self,
+        requests: Vec<OutboundRequest>,
+        now: Timestamp,
+    ) -> Result<Vec<OutboxId>, EnqueueError> {
+        for request in &requests {
+            request.options().check()?;
+        }
+        let held = |r: &OutboundRequest| {
+            r.options()
+                .request_id
+                .as_ref()
+                .is_some_and(|id| self.request_ids.contains_key(id))
+        };
+        let new = requests.iter().filter(|r| !held(r)).count();
+        if self.len() + new > self.config.capacity {
+            return Err(EnqueueError::Full {
+                capacity: self.config.capacity,
+            });
+        }
+        requests.into_iter().map(|r| self.enqueue(r, now)).collect()
     }
 
     /// The next request to send now, if any: the first message of a space

@@ -108,6 +108,17 @@ pub struct SendOptions {
     pub message_id: Option<String>,
 }
 
+impl SendOptions {
+    /// Checks what Chat would refuse: a thread key over [`MAX_THREAD_KEY`]
+    /// characters.
+    pub fn check(&self) -> Result<(), RequestError> {
+        match self.thread_key.as_ref().map(|k| k.chars().count()) {
+            Some(len) if len > MAX_THREAD_KEY => Err(RequestError::ThreadKeyTooLong { len }),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// The deterministic `requestId` for an idempotency key: `gchat-` and 32
 /// hex digits of its SHA-256, so one key always names one message.
 pub fn request_id_for(key: &str) -> String {
@@ -255,14 +266,7 @@ macro_rules! options_builder {
 
             /// Checks the options: the thread key's length.
             pub fn check(&self) -> Result<(), RequestError> {
-                match &self.options.thread_key {
-                    Some(k) if k.chars().count() > MAX_THREAD_KEY => {
-                        Err(RequestError::ThreadKeyTooLong {
-                            len: k.chars().count(),
-                        })
-                    }
-                    _ => Ok(()),
-                }
+                self.options.check()
             }
         }
     };
