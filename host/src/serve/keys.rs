@@ -134,11 +134,7 @@ impl KeyStore {
     /// request is worth handling again.
     pub async fn ensure(&self, requests: &[KeyRequest], snapshot: &Snapshot) -> bool {
         for request in requests {
-            let Some(i) = self.flight_index(&request.url) else {
-                continue;
-            };
-            let (Some(flight), Some(seen)) = (self.flights.get(i), snapshot.generations.get(i))
-            else {
+            let Some((flight, seen)) = self.flight_seen(request, snapshot) else {
                 continue;
             };
             let mut last_failure = flight.lock.lock().await;
@@ -165,11 +161,7 @@ impl KeyStore {
     /// whose fetch is already in flight.
     pub async fn refresh(&self, requests: &[KeyRequest], snapshot: &Snapshot) {
         for request in requests {
-            let Some(i) = self.flight_index(&request.url) else {
-                continue;
-            };
-            let (Some(flight), Some(seen)) = (self.flights.get(i), snapshot.generations.get(i))
-            else {
+            let Some((flight, seen)) = self.flight_seen(request, snapshot) else {
                 continue;
             };
             let Ok(mut last_failure) = flight.lock.try_lock() else {
@@ -188,6 +180,16 @@ impl KeyStore {
             *last_failure = (!self.fetch(flight).await).then(Instant::now);
             flight.generation.fetch_add(1, Ordering::Release);
         }
+    }
+
+    /// The flight of the URL `request` names, and its generation in `snapshot`.
+    fn flight_seen<'a>(
+        &'a self,
+        request: &KeyRequest,
+        snapshot: &'a Snapshot,
+    ) -> Option<(&'a Flight, &'a u64)> {
+        let i = self.flight_index(&request.url)?;
+        Some((self.flights.get(i)?, snapshot.generations.get(i)?))
     }
 
     fn flight_index(&self, url: &str) -> Option<usize> {
