@@ -5,6 +5,7 @@ use js_sys::{Array, ArrayBuffer, Error, JSON, Object, Reflect, Uint8Array};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::intern;
 use wasm_bindgen::prelude::*;
 
 /// Converts a serializable value to a plain JS value through JSON.
@@ -109,10 +110,11 @@ pub(crate) fn call_hidden(object: &JsValue, name: &str) -> Option<JsValue> {
         .ok()
 }
 
-/// `object[key]`, or `undefined`.
+/// `object[key]`, or `undefined`. Keys are property names from the code
+/// (interned: made into JS strings once).
 pub(crate) fn get(object: &JsValue, key: &str) -> JsValue {
     if object.is_object() {
-        Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        Reflect::get(object, &JsValue::from_str(intern(key))).unwrap_or(JsValue::UNDEFINED)
     } else {
         JsValue::UNDEFINED
     }
@@ -154,5 +156,5 @@ pub(crate) fn error(code: &str, path: Option<&str>, message: &str) -> JsValue {
 /// Sets `object[key] = value` on an object this crate made.
 pub(crate) fn set(object: &JsValue, key: &str, value: &JsValue) {
     // Setting a property on a plain object cannot fail.
-    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+    let _ = Reflect::set(object, &JsValue::from_str(intern(key)), value);
 }

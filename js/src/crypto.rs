@@ -43,13 +43,20 @@ extern "C" {
     ) -> Result<Promise, JsValue>;
 }
 
+/// RS256 in WebCrypto's terms.
+const SCHEME: &str = "RSASSA-PKCS1-v1_5";
+
 /// A signature verdict on its way.
 pub(crate) type Pending = Pin<Box<dyn Future<Output = bool>>>;
 
 /// WebCrypto keys by key id, for one key set.
 pub(crate) struct WebCrypto {
     subtle: Option<Subtle>,
+    /// For `importKey`: the scheme and its hash.
     algorithm: JsValue,
+    /// For `verify`: the scheme's name alone (the key carries the hash),
+    /// which runtimes normalize faster than a dictionary.
+    scheme: JsValue,
     keys: RefCell<HashMap<String, Slot>>,
 }
 
@@ -78,11 +85,12 @@ impl WebCrypto {
             .filter(JsValue::is_object)
             .map(JsCast::unchecked_into::<Subtle>);
         let algorithm = Object::new().into();
-        set(&algorithm, "name", &"RSASSA-PKCS1-v1_5".into());
+        set(&algorithm, "name", &SCHEME.into());
         set(&algorithm, "hash", &"SHA-256".into());
         Self {
             subtle,
             algorithm,
+            scheme: JsValue::from_str(SCHEME),
             keys: RefCell::new(HashMap::new()),
         }
     }
@@ -105,7 +113,7 @@ impl WebCrypto {
         let state = self.state(subtle, token.kid(), &key);
         if let State::Ready(crypto_key) = &state {
             // The hot path: the check is under way before this returns.
-            if let Ok(promise) = subtle.verify(&self.algorithm, crypto_key, &signature, &data) {
+            if let Ok(promise) = subtle.verify(&self.scheme, crypto_key, &signature, &data) {
                 return Box::pin(async move {
                     match JsFuture::from(promise).await {
                         Ok(v) => v.as_bool() == Some(true),
@@ -124,7 +132,7 @@ impl WebCrypto {
             };
             let verdict = match (&this.subtle, crypto_key) {
                 (Some(subtle), Some(k)) => {
-                    match subtle.verify(&this.algorithm, &k, &signature, &data) {
+                    match subtle.verify(&this.scheme, &k, &signature, &data) {
                         Ok(p) => JsFuture::from(p).await.ok().and_then(|v| v.as_bool()),
                         Err(_) => None,
                     }

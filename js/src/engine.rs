@@ -11,7 +11,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::convert::{error, from_js, get, now, timestamp, to_js};
+use crate::convert::{error, from_js, get, now, set, timestamp, to_js};
 use crate::keys::{self, KeySet};
 use crate::request::OwnedRequest;
 
@@ -30,9 +30,13 @@ struct Handled<'a> {
     status: u16,
     /// The response headers.
     #[tsify(type = "Record<string, string>")]
-    headers: serde_json::Map<String, serde_json::Value>,
-    /// The response body (JSON text).
-    body: String,
+    #[serde(serialize_with = "as_map")]
+    headers: &'a [(String, String)],
+    /// The response body (JSON text). Set on the object as a string, not
+    /// escaped into the JSON text and parsed back.
+    #[serde(serialize_with = "placeholder")]
+    #[tsify(type = "string")]
+    body: &'a [u8],
     /// Work to carry out after responding, each once (by its `requestId`).
     deferred: &'a [Deferred],
     /// The first of `keyRequests`, or `null`.
@@ -48,24 +52,40 @@ struct Handled<'a> {
 }
 
 impl Handled<'_> {
-    fn of(outcome: &Outcome) -> Handled<'_> {
-        Handled {
+    /// An outcome as the JS object `handle` resolves to: its JSON text
+    /// parsed by the runtime, with the body set beside.
+    fn js(outcome: &Outcome) -> Result<JsValue, JsValue> {
+        let handled = Handled {
             status: outcome.response.status,
-            headers: outcome
-                .response
-                .headers
-                .iter()
-                .map(|(n, v)| (n.clone(), v.clone().into()))
-                .collect(),
-            body: String::from_utf8_lossy(&outcome.response.body).into_owned(),
+            headers: &outcome.response.headers,
+            body: &outcome.response.body,
             deferred: &outcome.deferred,
             key_request: outcome.key_requests.first(),
             key_requests: &outcome.key_requests,
             dedup_key: outcome.dedup.as_ref().map(|d| d.key.as_str()),
             dedup_ttl: outcome.dedup.as_ref().map(|d| d.ttl.as_secs()),
             log: &outcome.log,
-        }
+        };
+        let text =
+            serde_json::to_string(&handled).map_err(|e| error("internal", None, &e.to_string()))?;
+        let object = js_sys::JSON::parse(&text)?;
+        set(
+            &object,
+            "body",
+            &String::from_utf8_lossy(handled.body).as_ref().into(),
+        );
+        Ok(object)
     }
+}
+
+/// `null`, where the body goes.
+fn placeholder<S: serde::Serializer>(_: &&[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_unit()
+}
+
+/// Name/value pairs as a JSON object.
+fn as_map<S: serde::Serializer>(pairs: &&[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().map(|(n, v)| (n, v)))
 }
 
 #[wasm_bindgen]
@@ -159,16 +179,34 @@ impl Engine {
             Ok(keys) => keys,
             Err(e) => return Promise::reject(&e),
         };
+        let head = OwnedRequest::head(&request);
+        // The signature check starts now, before the body is read and the
+        // app runs: in WebCrypto it runs beside them.
+        let checking = self
+            .inner
+            .verifier()
+            .prepare(head.authorization(), &keys.keys, now)
+            .ok()
+            .map(|token| {
+                let verdict = keys.crypto.start(&token);
+                (token, verdict)
+            });
         let engine = Rc::clone(&self.inner);
         future_to_promise(async move {
-            let request = OwnedRequest::read(&request).await?;
-            let crypto = Rc::clone(&keys.crypto);
-            let outcome = engine
-                .handle_async(&request.as_core(), now, &keys.keys, |token| {
-                    crypto.start(token)
-                })
-                .await;
-            to_js(&Handled::of(&outcome))
+            let request = head.body(&request).await?;
+            let request = request.as_core();
+            let Some((token, verdict)) = checking else {
+                // Refused before any signature check (or verification is off).
+                return Handled::js(&engine.handle(&request, now, &keys.keys));
+            };
+            // The answer for a valid signature is ready, as JS, before the verdict.
+            let valid = engine.handle_checked(&request, now, token.clone(), true);
+            let valid = Handled::js(&valid);
+            if verdict.await {
+                valid
+            } else {
+                Handled::js(&engine.handle_checked(&request, now, token, false))
+            }
         })
     }
 

@@ -369,15 +369,29 @@ impl Engine {
             return self.handle_with(request, now, keys, &PureRust);
         };
         let pending = check(&token);
-        // The token is prepared once; each answer only finishes it.
-        let assume_valid = |_: &str| self.verifier.finish(token.clone(), true, now);
-        let if_valid = self.run(request, now, assume_valid, None);
+        let if_valid = self.handle_checked(request, now, token.clone(), true);
         if pending.await {
             if_valid
         } else {
-            let refused = |_: &str| self.verifier.finish(token, false, now);
-            self.run(request, now, refused, None)
+            self.handle_checked(request, now, token, false)
         }
+    }
+
+    /// Handles a request whose token was prepared by
+    /// [`Verifier::prepare`](crate::auth::Verifier::prepare) (with the
+    /// request's `Authorization` header), given the verdict of the host's
+    /// check of its signature: the two steps of [`handle_async`](Self::handle_async),
+    /// for hosts that start the check earlier (as soon as the headers are
+    /// in) or present the answer before the verdict arrives.
+    pub fn handle_checked(
+        &self,
+        request: &Request<'_>,
+        now: Timestamp,
+        token: Unverified,
+        signature_ok: bool,
+    ) -> Outcome {
+        let verify = |_: &str| self.verifier.finish(token, signature_ok, now);
+        self.run(request, now, verify, None)
     }
 
     /// The pipeline, with the token check `verify` (given the

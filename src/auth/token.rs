@@ -112,10 +112,14 @@ pub(super) fn bearer(input: &str) -> Result<&str, VerifyError> {
 /// Splits and decodes a token. Checks the form only: three base64url parts,
 /// `alg` RS256, a `kid`, no `crit`, claims that are a JSON object.
 pub(super) fn decode(token: &str) -> Result<Parts<'_>, VerifyError> {
-    if let Some(c) = token
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    if let Some(at) = token
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')))
     {
+        let c = token
+            .get(at..)
+            .and_then(|rest| rest.chars().next())
+            .unwrap_or('?');
         return Err(VerifyError::malformed(format!(
             "the token contains {c:?}; a JWT has only base64url characters and two dots"
         )));
