@@ -216,3 +216,83 @@ fn home_answers_the_app_home_tab() {
     let text = reply.to_string();
     assert!(text.contains("\"title\":\"Welcome Ada\""), "{text}");
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn rules_post_messages_as_deferred_work() {
+    use gchat::app::Deferred;
+    let e = engine(
+        r#"
+[[rule]]
+when = { command = "/deploy" }
+text = "Deploying {{ args }}…"
+post = '{"text": "Deployed {{ args }} for {{ user.displayName }}"}'
+
+[[rule]]
+when = { command = "/quiet" }
+none = true
+post = '{"text": "later", "thread": {"threadKey": "k"}}'
+"#,
+    );
+    let mut event: Value = serde_json::from_str(&command("/deploy", "api")).unwrap();
+    event["message"]["thread"] = json!({"name": "spaces/S/threads/T"});
+    let handle = || {
+        e.handle(
+            &Request::post(event.to_string().as_bytes()),
+            Timestamp::from_secs(1_800_000_000),
+            &KeySet::new(),
+        )
+    };
+    let out = handle();
+    assert_eq!(out.response.json()["text"], "Deploying api…");
+    let [
+        Deferred::CreateMessage {
+            space,
+            message,
+            request_id,
+        },
+    ] = out.deferred.as_slice()
+    else {
+        panic!("one message to post: {:?}", out.deferred);
+    };
+    assert_eq!(space, "spaces/S");
+    assert_eq!(message.text.as_deref(), Some("Deployed api for Ada <b>"));
+    assert_eq!(
+        message.thread.as_ref().and_then(|t| t.name.as_deref()),
+        Some("spaces/S/threads/T"),
+        "posted in the event's thread"
+    );
+    assert!(request_id.starts_with("gchat-"), "{request_id}");
+    assert_eq!(
+        handle().deferred,
+        out.deferred,
+        "a redelivery posts the same request"
+    );
+    let http = out.deferred[0].clone().into_request().unwrap().to_http();
+    assert!(
+        http.url
+            .starts_with("https://chat.googleapis.com/v1/spaces/S/messages?")
+    );
+    assert!(
+        http.url
+            .contains("messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD")
+    );
+    assert!(http.url.contains(&format!("requestId={request_id}")));
+
+    let quiet = e.handle(
+        &Request::post(command("/quiet", "").as_bytes()),
+        Timestamp::from_secs(1_800_000_000),
+        &KeySet::new(),
+    );
+    assert_eq!(quiet.response.json(), json!({}));
+    let Deferred::CreateMessage { message, .. } = &quiet.deferred[0] else {
+        panic!("a message to post");
+    };
+    assert_eq!(
+        message
+            .thread
+            .as_ref()
+            .and_then(|t| t.thread_key.as_deref()),
+        Some("k"),
+        "the message's own thread is kept"
+    );
+}

@@ -1,6 +1,7 @@
 //! Outbound messages: `WebhookRequest` and `Outbox` (the core's sans-I/O
 //! delivery state machine; the host sends what it says, when it says).
 
+use gchat::app::Deferred;
 use gchat::message::model::Message;
 use gchat::outbound::{
     self, CreateMessageRequest, HttpRequest, OutboundRequest, OutboxConfig, OutboxId, ReplyOption,
@@ -173,14 +174,15 @@ impl Outbox {
         })
     }
 
-    /// Queues a webhook post (a `WebhookRequest`) or an API call
-    /// (`{ space, message, options? }`, sent with app authentication), at
-    /// `now` (milliseconds; `Date.now()` by default). Returns its id.
+    /// Queues a webhook post (a `WebhookRequest`), an API call (`{ space,
+    /// message, options? }`, sent with app authentication) or a deferred
+    /// item of `engine.handle`'s result (posted once, by its `requestId`),
+    /// at `now` (milliseconds; `Date.now()` by default). Returns its id.
     ///
     /// Throws `outbox_full` or the request's error.
     pub fn enqueue(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "WebhookRequest | CreateMessageJson")]
+        #[wasm_bindgen(unchecked_param_type = "WebhookRequest | CreateMessageJson | Deferred")]
         request: JsValue,
         #[wasm_bindgen(js_name = now)] now_ms: Option<f64>,
     ) -> Result<f64, JsValue> {
@@ -274,8 +276,13 @@ impl Outbox {
     }
 }
 
-/// A `WebhookRequest` (read through its `toJSON`) or `{ space, message, options? }`.
+/// A `WebhookRequest` (read through its `toJSON`), a deferred item of
+/// `handle`'s result, or `{ space, message, options? }`.
 fn outbound_request(value: &JsValue) -> Result<OutboundRequest, JsValue> {
+    if get(value, "type").is_string() {
+        let deferred: Deferred = from_js(value, "deferred")?;
+        return deferred.into_request().map_err(|e| js_error(&e));
+    }
     if get(value, "space").is_undefined() {
         use wasm_bindgen::convert::TryFromJsValue;
         let request = call_hidden(value, "__copy")

@@ -298,6 +298,24 @@ test("Outbox delivers once, retries what may be retried, and survives a save", (
   assert.equal(thrown(() => api.enqueue({ nothing: true }, NOW)).code, "invalid_argument");
 });
 
+test("a rule's post comes back as deferred work that the Outbox posts once by its requestId", async () => {
+  const config = `[[rule]]\nwhen = { kind = "message" }\nnone = true\npost = '{"text": "later: {{ text }}"}'\n`;
+  const engine = new Engine({ config, insecureSkipVerification: true });
+  const result = await engine.handle({ body: messageEvent("hi") }, { now: NOW });
+  assert.equal(result.status, 200);
+  assert.equal(result.deferred.length, 1);
+  const [item] = result.deferred;
+  assert.equal(item.type, "createMessage");
+  assert.equal(item.space, "spaces/AAAA");
+  assert.deepEqual(item.message, { text: "later: hi", thread: { name: "spaces/AAAA/threads/t1" } });
+  const outbox = new Outbox({ seed: 1 });
+  outbox.enqueue(item, NOW);
+  const transmit = outbox.pollTransmit(NOW);
+  assert.equal(transmit.needsAppAuth, true);
+  assert.ok(transmit.request.url.includes(`requestId=${item.requestId}`), transmit.request.url);
+  assert.equal(JSON.parse(transmit.request.body).text, "later: hi");
+});
+
 test("the package exports what its types declare", () => {
   for (const name of ["Engine", "KeySet", "parseEvent", "lintMessage", "renderHtml", "verifyToken", "lintCodes", "textMessage", "cardMessage", "card", "section"]) {
     assert.ok(name in gchat, name);

@@ -35,6 +35,19 @@
 //! | `dialog_error` | keep the dialog open with this error text |
 //! | `none = true` | no reply |
 //!
+//! A rule may also `post` a message (a JSON template, like `message`): it is
+//! posted with the Chat API after the answer, into the event's space and
+//! thread (unless the message names a thread), as deferred work
+//! ([`Deferred`]) that the host carries out once. Say, close a dialog and
+//! post what was submitted; or answer at once and post the rest later:
+//!
+//! ```toml
+//! [[rule]]
+//! when = { function = "file_report" }
+//! close_dialog = "Filed."
+//! post = '{"text": "{{ user.displayName }} filed: {{ form.summary }}"}'
+//! ```
+//!
 //! In JSON templates every inserted value is JSON-encoded (`{{ args }}`
 //! becomes `"…"` with quotes), and inside a JSON string it is written as
 //! escaped string content (`"Build {{ match.build }}"`), so no input can
@@ -55,12 +68,12 @@ use minijinja::value::Serde;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::event::{Event, Kind};
+use crate::event::{Event, Kind, Thread};
 use crate::message::model::{Card, Message};
 use crate::message::text;
 
 use super::ingest::{self, BodyKind, IngestError, IngestRule, IngestSpec, Ingested};
-use super::{App, AppError, Context, Reply, template};
+use super::{App, AppError, Context, Deferred, Reply, template};
 
 /// A config-file app.
 #[derive(Debug)]
@@ -142,6 +155,7 @@ struct RuleSpec<T> {
     dialog_error: Option<T>,
     #[serde(default)]
     none: bool,
+    post: Option<T>,
 }
 
 /// A template's text and the line it starts on.
@@ -200,6 +214,8 @@ struct Rule {
     space_type: Option<String>,
     description: Option<String>,
     answer: Answer,
+    /// The `post` template's name.
+    post: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -339,7 +355,13 @@ impl ConfigApp {
                         .map_err(|e| err(format!("rule {}: bad text pattern: {e}", i + 1)))
                 })
                 .transpose()?;
+            let post = spec
+                .post
+                .as_ref()
+                .map(|t| add(format!("{}rule{}:post", template::JSON_PREFIX, i + 1), t))
+                .transpose()?;
             rules.push(Rule {
+                post,
                 kinds,
                 command: spec.when.command,
                 text,
@@ -588,11 +610,15 @@ impl App for ConfigApp {
             let Some(captures) = Self::matches(rule, event, &args) else {
                 continue;
             };
-            let Answer::Template(kind, name) = &rule.answer else {
-                return Ok(Reply::none());
+            let cx = context(event, &args, &captures);
+            let reply = match &rule.answer {
+                Answer::Template(kind, name) => answer(*kind, name, &self.render(name, &cx)?)?,
+                Answer::None => Reply::none(),
             };
-            let rendered = self.render(name, &context(event, &args, &captures))?;
-            return answer(*kind, name, &rendered);
+            return match &rule.post {
+                Some(name) => Ok(reply.defer(post(event, name, &self.render(name, &cx)?)?)),
+                None => Ok(reply),
+            };
         }
         // Generated answers, unless a rule took the event.
         let cx = context(event, &args, &BTreeMap::new());
@@ -614,6 +640,29 @@ impl App for ConfigApp {
             _ => Ok(Reply::none()),
         }
     }
+}
+
+/// A rule's `post`: its message, posted after answering into the event's
+/// space (in the event's thread unless the message names one).
+fn post(event: &Event, name: &str, rendered: &str) -> Result<Deferred, AppError> {
+    let refused = |detail: String| AppError::Template {
+        name: name.into(),
+        detail,
+    };
+    let mut message: Message = serde_json::from_str(rendered)
+        .map_err(|e| refused(format!("did not render a JSON message: {e}")))?;
+    let space = event
+        .space()
+        .and_then(|s| s.name.as_deref())
+        .ok_or_else(|| refused("the event has no space to post in".into()))?;
+    if message.thread.is_none() {
+        let thread = event.thread().and_then(|t| t.name.clone());
+        message.thread = thread.map(|name| Thread {
+            name: Some(name),
+            ..Thread::default()
+        });
+    }
+    Ok(Deferred::create_message(space, message))
 }
 
 fn answer(kind: AnswerKind, name: &str, rendered: &str) -> Result<Reply, AppError> {

@@ -42,7 +42,7 @@ pub mod template;
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::ErrorCode;
@@ -51,6 +51,7 @@ use crate::auth::{
 };
 use crate::event::{self, Event, ParseError, ParseOptions};
 use crate::message::model::Message;
+use crate::outbound::{CreateMessageRequest, OutboundRequest, RequestError};
 use crate::time::Timestamp;
 
 pub use config::{ConfigApp, ConfigError};
@@ -129,7 +130,7 @@ impl Response {
 }
 
 /// Work the host carries out after responding.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", tag = "type")]
 #[non_exhaustive]
@@ -153,6 +154,26 @@ impl Deferred {
             space: space.into(),
             message,
             request_id: String::new(),
+        }
+    }
+
+    /// The request that carries it out, to send or queue in an
+    /// [`Outbox`](crate::outbound::Outbox): the `requestId` is the engine's
+    /// deterministic one, so a repeat delivery of the event posts nothing new.
+    ///
+    /// # Errors
+    /// What Chat would refuse ([`RequestError`]).
+    pub fn into_request(self) -> Result<OutboundRequest, RequestError> {
+        match self {
+            Self::CreateMessage {
+                space,
+                message,
+                request_id,
+            } => {
+                let mut request = CreateMessageRequest::new(&space, message)?;
+                request.options.request_id = Some(request_id).filter(|id| !id.is_empty());
+                Ok(request.into())
+            }
         }
     }
 }

@@ -1,13 +1,19 @@
 // A Google Chat app on Cloudflare Workers: gchat verifies each request's
 // token (WebCrypto), parses the event, runs the app and answers; deferred
-// work goes to ctx.waitUntil; Google's key documents are cached in the
-// isolate for as long as their Cache-Control allows.
-import { Engine, KeySet } from "gchat";
+// work (messages the app posts with the Chat API) goes through gchat's
+// outbox in ctx.waitUntil, once each, retried while that lasts; Google's key
+// documents are cached in the isolate for as long as their Cache-Control
+// allows.
+import { Engine, KeySet, Outbox } from "gchat";
 
 /** Google's signing keys, shared by every request this isolate serves. */
 const keys = new KeySet();
 /** Key fetches under way, by URL: one at a time per document. */
 const fetching = new Map();
+/** Deferred posts: each once (by its request id), in order per space, retried with backoff. */
+const outbox = new Outbox();
+/** How long a drain waits for a retry that is due later: ctx.waitUntil lasts 30 s after the response. */
+const MAX_WAIT_MS = 25_000;
 /** Recent deliveries by dedup key: Chat redelivers a request it thinks failed. */
 const seen = new Map();
 let engine;
@@ -43,22 +49,31 @@ function refresh(url) {
   return pending;
 }
 
-/** Carries out deferred work: messages posted with the Chat API, each once by its request id. */
-async function carryOut(deferred, env) {
-  for (const item of deferred) {
-    if (item.type !== "createMessage") continue;
-    if (!env.CHAT_API_TOKEN) {
-      console.log(JSON.stringify({ deferred: item.type, skipped: "no CHAT_API_TOKEN" }));
-      continue;
-    }
-    const api = env.CHAT_API ?? "https://chat.googleapis.com";
-    const url = `${api}/v1/${item.space}/messages?requestId=${encodeURIComponent(item.requestId)}`;
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { authorization: `Bearer ${env.CHAT_API_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify(item.message),
-    });
-    console.log(JSON.stringify({ deferred: item.type, requestId: item.requestId, status: response.status }));
+/**
+ * Sends what the outbox has due, and waits for retries due within
+ * MAX_WAIT_MS. Several drains may run at once: each transmit is handed out
+ * once. A retry due later waits for the next request's drain (an isolate
+ * keeps no promise beyond that: use a Queue for posts that must survive it).
+ */
+async function drain(env) {
+  for (;;) {
+    for (let transmit; (transmit = outbox.pollTransmit()); ) await send(transmit, env);
+    for (let event; (event = outbox.pollEvent()); ) console.log(JSON.stringify({ outbox: event }));
+    const next = outbox.pollTimeout();
+    if (next === null || next - Date.now() > MAX_WAIT_MS) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
+  }
+}
+
+/** One attempt of one request, answered back to the outbox. */
+async function send({ id, request, needsAppAuth }, env) {
+  const headers = new Headers(request.headers);
+  if (needsAppAuth) headers.set("authorization", `Bearer ${env.CHAT_API_TOKEN}`);
+  try {
+    const response = await fetch(request.url, { method: request.method, headers, body: request.body });
+    outbox.handleResponse(id, { status: response.status, headers: response.headers, body: await response.text() });
+  } catch (e) {
+    outbox.handleResponse(id, { error: String(e) });
   }
 }
 
@@ -93,7 +108,14 @@ export default {
       seen.set(result.dedupKey, { ...result, until: now + result.dedupTtl * 1000 });
       for (const [k, v] of seen) if (v.until <= now) seen.delete(k);
     }
-    if (result.deferred.length > 0) ctx.waitUntil(carryOut(result.deferred, env));
+    if (result.deferred.length > 0) {
+      if (env.CHAT_API_TOKEN) {
+        for (const item of result.deferred) outbox.enqueue(item);
+        ctx.waitUntil(drain(env));
+      } else {
+        console.log(JSON.stringify({ deferred: result.deferred.length, skipped: "no CHAT_API_TOKEN" }));
+      }
+    }
     return new Response(result.body, { status: result.status, headers: result.headers });
   },
 };

@@ -2,7 +2,8 @@
 // get the app's reply, bad tokens get 401, key documents are fetched when
 // missing (and again when a token names an unknown key), cached per their
 // Cache-Control, refreshed in the background (ctx.waitUntil) when stale.
-// Google's key endpoint is a mock that answers the Worker's outbound fetch.
+// Google's key endpoint is a mock that answers the Worker's outbound fetch; a
+// rule's post goes to a stand-in Chat API through the outbox.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -21,9 +22,9 @@ let mf;
 let origin;
 let startup;
 
-before(async () => {
-  const t0 = performance.now();
-  mf = new Miniflare({
+/** The Worker in workerd, with these bindings; its outbound fetches go to `outbound`. */
+function worker(bindings, outbound) {
+  return new Miniflare({
     modulesRoot: file("../"),
     modules: [
       { type: "ESModule", path: file("../src/index.js") },
@@ -33,16 +34,24 @@ before(async () => {
       { type: "CompiledWasm", path: file("../src/web/gchat_js_bg.wasm"), contents: readFileSync(file("../../../pkg/web/gchat_js_bg.wasm")) },
     ],
     compatibilityDate: "2026-04-01",
-    // No cool-down between key fetches for unknown key ids, so the test need not wait a minute.
-    bindings: { ENDPOINT_URL: URL, KEY_REFETCH_COOLDOWN: "0" },
-    outboundService(request) {
-      google.fetches.push(request.url);
-      if (request.url !== GOOGLE_KEYS) return new Response("not found", { status: 404 });
-      return new Response(google.document, {
-        headers: { "content-type": "application/json", "cache-control": `public, max-age=${google.maxAge}` },
-      });
-    },
+    bindings,
+    outboundService: outbound,
   });
+}
+
+/** Google's key endpoint. */
+function keyEndpoint(request) {
+  google.fetches.push(request.url);
+  if (request.url !== GOOGLE_KEYS) return new Response("not found", { status: 404 });
+  return new Response(google.document, {
+    headers: { "content-type": "application/json", "cache-control": `public, max-age=${google.maxAge}` },
+  });
+}
+
+before(async () => {
+  const t0 = performance.now();
+  // No cool-down between key fetches for unknown key ids, so the test need not wait a minute.
+  mf = worker({ ENDPOINT_URL: URL, KEY_REFETCH_COOLDOWN: "0" }, keyEndpoint);
   origin = await mf.ready;
   startup = performance.now() - t0;
 });
@@ -54,9 +63,9 @@ after(() => mf?.dispose());
  * behind dispatchFetch, fails on a 401 answer to a request with a body: its
  * credential-retry path).
  */
-function send(method, path, headers = {}, body = undefined) {
+function send(method, path, headers = {}, body = undefined, base = origin) {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(new globalThis.URL(path, origin), { method, headers }, (res) => {
+    const req = httpRequest(new globalThis.URL(path, base), { method, headers }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
       res.on("end", () => {
@@ -129,4 +138,48 @@ test("a stale key document is refreshed in the background (ctx.waitUntil)", asyn
   const next = await post(mint(key, claims(Date.now())), messageEvent("still"));
   assert.equal(next.status, 200);
   await fetchesReach(before + 3);
+});
+
+test("a rule's post is delivered through the outbox in ctx.waitUntil: once, retried after a 503", async () => {
+  const config = `
+[[rule]]
+when = { text = '^deploy (?P<service>\\w+)' }
+text = "Deploying {{ match.service }}…"
+post = '{"text": "Deployed {{ match.service }} for {{ user.displayName }}"}'
+`;
+  /** What the stand-in Chat API received; it answers 503 once, then 200. */
+  const posts = [];
+  const chat = async (request) => {
+    if (request.url === GOOGLE_KEYS) return keyEndpoint(request);
+    posts.push({ url: request.url, authorization: request.headers.get("authorization"), body: await request.json() });
+    if (posts.length === 1) return new Response("{}", { status: 503 });
+    return Response.json({ name: "spaces/AAAA/messages/posted", thread: { name: "spaces/AAAA/threads/t1" } });
+  };
+  const app = worker({ ENDPOINT_URL: URL, APP_CONFIG: config, CHAT_API_TOKEN: "app-token" }, chat);
+  try {
+    const base = await app.ready;
+    const event = messageEvent("deploy api");
+    const answer = await send("POST", "/events", { authorization: `Bearer ${mint(key, claims(Date.now()))}` }, event, base);
+    assert.equal(answer.status, 200);
+    assert.equal(answer.json().text, "Deploying api…");
+    // The first attempt gets 503; the retry follows within the first backoff (at most 1 s).
+    for (let i = 0; i < 300 && posts.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(posts.length, 2, "posted, then retried once after the 503");
+    for (const post of posts) {
+      const url = new globalThis.URL(post.url);
+      assert.equal(url.origin + url.pathname, "https://chat.googleapis.com/v1/spaces/AAAA/messages");
+      assert.match(url.searchParams.get("requestId"), /^gchat-[0-9a-f-]+$/);
+      assert.equal(url.searchParams.get("messageReplyOption"), "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD");
+      assert.equal(post.authorization, "Bearer app-token");
+      assert.deepEqual(post.body, { text: "Deployed api for Ada", thread: { name: "spaces/AAAA/threads/t1" } });
+    }
+    assert.equal(posts[0].url, posts[1].url, "the retry carries the same requestId");
+    // Chat redelivers the event: answered from memory, nothing posted again.
+    const again = await send("POST", "/events", { authorization: `Bearer ${mint(key, claims(Date.now()))}` }, event, base);
+    assert.equal(again.json().text, "Deploying api…");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(posts.length, 2);
+  } finally {
+    await app.dispose();
+  }
 });
