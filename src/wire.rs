@@ -1,5 +1,6 @@
 //! Wire-format primitives shared by every model: lenient numbers, open enums,
-//! and the map that keeps unknown fields.
+//! and the map that keeps unknown fields; and the one way models cross JSON
+//! text ([`from_text`], [`to_text`]).
 //!
 //! Google's JSON is proto3 JSON, written by several encoders: int64 values come
 //! as strings or numbers, integers sometimes as floats (`1.0`, `-2.88E7`), and
@@ -11,6 +12,23 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+
+/// Reads a model from JSON text, through [`serde_json::Value`].
+///
+/// Every model type is deserialized from `Value` and serialized to `Value`
+/// only: serde compiles a model's code once per input and output type, and
+/// the message and event models are most of the wasm module. (Events are
+/// the exception: parsed from bytes directly, once, in `event::parse`.)
+pub(crate) fn from_text<T: de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    serde_json::from_value(serde_json::from_str(text)?)
+}
+
+/// Writes a model as JSON text, through [`serde_json::Value`] (see [`from_text`]).
+pub(crate) fn to_text<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
 
 /// Fields gchat does not model, kept in arrival order and emitted again unchanged.
 pub type Extra = serde_json::Map<String, serde_json::Value>;

@@ -52,8 +52,9 @@ struct Handled<'a> {
 }
 
 impl Handled<'_> {
-    /// An outcome as the JS object `handle` resolves to: its JSON text
-    /// parsed by the runtime, with the body set beside.
+    /// An outcome as the JS object `handle` resolves to, with the body set
+    /// beside (through `serde_json::Value`, like every conversion: one copy
+    /// of the serializers in the module).
     fn js(outcome: &Outcome) -> Result<JsValue, JsValue> {
         let handled = Handled {
             status: outcome.response.status,
@@ -66,9 +67,7 @@ impl Handled<'_> {
             dedup_ttl: outcome.dedup.as_ref().map(|d| d.ttl.as_secs()),
             log: &outcome.log,
         };
-        let text =
-            serde_json::to_string(&handled).map_err(|e| error("internal", None, &e.to_string()))?;
-        let object = js_sys::JSON::parse(&text)?;
+        let object = to_js(&handled)?;
         set(
             &object,
             "body",

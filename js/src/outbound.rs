@@ -155,13 +155,16 @@ impl Outbox {
     ) -> Result<Outbox, JsValue> {
         let options = options.unwrap_or(JsValue::UNDEFINED);
         if let Some(state) = get(&options, "state").as_string() {
-            let inner = serde_json::from_str(&state).map_err(|e| {
-                error(
-                    "invalid_argument",
-                    Some("state"),
-                    &format!("not a saved outbox: {e}"),
-                )
-            })?;
+            // Through `Value`, like every model (see `convert::to_js`).
+            let inner = serde_json::from_str(&state)
+                .and_then(serde_json::from_value)
+                .map_err(|e| {
+                    error(
+                        "invalid_argument",
+                        Some("state"),
+                        &format!("not a saved outbox: {e}"),
+                    )
+                })?;
             return Ok(Self { inner });
         }
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // a seed: any bits do
@@ -272,16 +275,33 @@ impl Outbox {
 
     /// The outbox as JSON text, to store and restore with `new Outbox({ state })`.
     pub fn save(&self) -> Result<String, JsValue> {
-        serde_json::to_string(&self.inner).map_err(|e| error("internal", None, &e.to_string()))
+        serde_json::to_value(&self.inner)
+            .map(|v| v.to_string())
+            .map_err(|e| error("internal", None, &e.to_string()))
     }
 }
 
 /// A `WebhookRequest` (read through its `toJSON`), a deferred item of
 /// `handle`'s result, or `{ space, message, options? }`.
 fn outbound_request(value: &JsValue) -> Result<OutboundRequest, JsValue> {
-    if get(value, "type").is_string() {
-        let deferred: Deferred = from_js(value, "deferred")?;
-        return deferred.into_request().map_err(|e| js_error(&e));
+    if let Some(kind) = get(value, "type").as_string() {
+        // Field by field: deserializing the tagged enum would buffer the
+        // message through serde's `Content`, another copy of the message
+        // model's code in the module.
+        if kind != "createMessage" {
+            return Err(error(
+                "invalid_argument",
+                Some("type"),
+                &format!("deferred work of an unknown type `{kind}`"),
+            ));
+        }
+        let space = get(value, "space").as_string().unwrap_or_default();
+        let message: Message = from_js(&get(value, "message"), "message")?;
+        let request_id = get(value, "requestId").as_string().unwrap_or_default();
+        return Deferred::create_message(space, message)
+            .with_request_id(request_id)
+            .into_request()
+            .map_err(|e| js_error(&e));
     }
     if get(value, "space").is_undefined() {
         use wasm_bindgen::convert::TryFromJsValue;

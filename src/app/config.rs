@@ -649,8 +649,7 @@ fn post(event: &Event, name: &str, rendered: &str) -> Result<Deferred, AppError>
         name: name.into(),
         detail,
     };
-    let mut message: Message = serde_json::from_str(rendered)
-        .map_err(|e| refused(format!("did not render a JSON message: {e}")))?;
+    let mut message: Message = typed(name, json(name, rendered)?)?;
     let space = event
         .space()
         .and_then(|s| s.name.as_deref())
@@ -665,30 +664,31 @@ fn post(event: &Event, name: &str, rendered: &str) -> Result<Deferred, AppError>
     Ok(Deferred::create_message(space, message))
 }
 
+/// A template's output as JSON.
+fn json(name: &str, rendered: &str) -> Result<Value, AppError> {
+    serde_json::from_str(rendered).map_err(|e| AppError::Template {
+        name: name.into(),
+        detail: format!("did not render JSON: {e}"),
+    })
+}
+
+/// JSON as a message or card (from `Value`, see [`crate::wire::from_text`]).
+fn typed<T: serde::de::DeserializeOwned>(name: &str, json: Value) -> Result<T, AppError> {
+    serde_json::from_value(json).map_err(|e| AppError::Template {
+        name: name.into(),
+        detail: e.to_string(),
+    })
+}
+
 fn answer(kind: AnswerKind, name: &str, rendered: &str) -> Result<Reply, AppError> {
-    let json = || -> Result<Value, AppError> {
-        serde_json::from_str(rendered).map_err(|e| AppError::Template {
-            name: name.into(),
-            detail: format!("did not render JSON: {e}"),
-        })
-    };
-    let typed = |v: Value| -> Result<Message, AppError> {
-        serde_json::from_value(v).map_err(|e| AppError::Template {
-            name: name.into(),
-            detail: e.to_string(),
-        })
-    };
-    let card = |v: Value| -> Result<Card, AppError> {
-        serde_json::from_value(v).map_err(|e| AppError::Template {
-            name: name.into(),
-            detail: e.to_string(),
-        })
-    };
+    let json = || json(name, rendered);
+    let message = |v: Value| -> Result<Message, AppError> { typed(name, v) };
+    let card = |v: Value| -> Result<Card, AppError> { typed(name, v) };
     Ok(match kind {
         AnswerKind::Text => Reply::text(rendered.trim()),
-        AnswerKind::Message => Reply::message(typed(json()?)?),
+        AnswerKind::Message => Reply::message(message(json()?)?),
         AnswerKind::Card => Reply::message(Message::new().card("card", card(json()?)?)),
-        AnswerKind::Update => Reply::update_message(typed(json()?)?),
+        AnswerKind::Update => Reply::update_message(message(json()?)?),
         AnswerKind::Dialog => Reply::open_dialog(card(json()?)?),
         AnswerKind::Home => Reply::app_home(card(json()?)?),
         AnswerKind::CloseDialog => {

@@ -282,10 +282,10 @@ pub(super) fn message_of(
     };
     Ok(Some(match kind {
         BodyKind::Text => Message::text(rendered),
-        BodyKind::Message => serde_json::from_str(rendered)
+        BodyKind::Message => crate::wire::from_text(rendered)
             .map_err(|e| bad(format!("did not render a message: {e}")))?,
         BodyKind::Card => {
-            let card: Card = serde_json::from_str(rendered)
+            let card: Card = crate::wire::from_text(rendered)
                 .map_err(|e| bad(format!("did not render a card: {e}")))?;
             Message::new().card("card", card)
         }

@@ -157,6 +157,19 @@ impl Deferred {
         }
     }
 
+    /// The same work with this request id (one the engine gave it before,
+    /// when the host reads deferred work back from JSON).
+    #[must_use]
+    pub fn with_request_id(self, id: impl Into<String>) -> Self {
+        match self {
+            Self::CreateMessage { space, message, .. } => Self::CreateMessage {
+                space,
+                message,
+                request_id: id.into(),
+            },
+        }
+    }
+
     /// The request that carries it out, to send or queue in an
     /// [`Outbox`](crate::outbound::Outbox): the `requestId` is the engine's
     /// deterministic one, so a repeat delivery of the event posts nothing new.

@@ -30,6 +30,7 @@ mod common;
 mod error;
 mod kind;
 mod message;
+mod path;
 mod probe;
 mod pubsub;
 pub mod sample;
@@ -407,12 +408,8 @@ fn command_type(metadata: Option<&AppCommandMetadata>) -> Option<&AppCommandType
 
 /// Deserializes `T` from `body`, reporting the JSON path of any fault.
 fn typed<T: DeserializeOwned>(body: &[u8]) -> Result<T, ParseError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| ParseError::from_json(e.path().to_string(), e.inner()))?;
-    de.end()
-        .map_err(|e| ParseError::from_json(".".into(), &e))?;
-    Ok(value)
+    serde_json::from_slice(body)
+        .map_err(|e| ParseError::from_json(path::at(body, e.line(), e.column()), &e))
 }
 
 fn parse_push(body: &[u8]) -> Result<Event, ParseError> {

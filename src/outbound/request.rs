@@ -275,8 +275,12 @@ options_builder!(WebhookRequest);
 options_builder!(CreateMessageRequest);
 
 /// A message for the [`Outbox`](super::Outbox): a webhook post or an API call.
+///
+/// Saved externally tagged (`{"webhook": {...}}`): serde reads an internally
+/// tagged enum through its buffer type, which would compile the whole
+/// message model's deserializer a second time (60 KB of the gzipped wasm).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "via", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum OutboundRequest {
     /// Through an incoming webhook.
@@ -385,8 +389,7 @@ fn build(base: String, message: &Message, options: &SendOptions) -> HttpRequest 
         url.push(if url.contains('?') { '&' } else { '?' });
         url.push_str(&p);
     }
-    let body = serde_json::to_string(&body).unwrap_or_default();
-    HttpRequest::post_json(url, body)
+    HttpRequest::post_json(url, crate::wire::to_text(&body))
 }
 
 #[cfg(test)]
