@@ -13,8 +13,8 @@ pub(super) fn at(body: &[u8], line: usize, column: usize) -> String {
     let end = offset(body, line, column);
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
-    while i < end {
-        match body[i] {
+    while let Some(&b) = body.get(i).filter(|_| i < end) {
+        match b {
             b'{' => stack.push(Frame::Object(None)),
             b'[' => stack.push(Frame::Array(0)),
             b'}' | b']' => {
