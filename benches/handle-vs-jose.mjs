@@ -51,16 +51,21 @@ async function time(f, n) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const ROUNDS = 15;
 const N = 400;
-await time(gchat, 2000);
-await time(jose, 2000);
-const g = [];
-const j = [];
-for (let r = 0; r < ROUNDS; r++) {
-  g.push(await time(gchat, N));
-  j.push(await time(jose, N));
+
+/** Median µs per call of gchat and of jose, interleaved round by round after a warm-up. */
+async function compare() {
+  await time(gchat, 2000);
+  await time(jose, 2000);
+  const g = [];
+  const j = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    g.push(await time(gchat, N));
+    j.push(await time(jose, N));
+  }
+  return [median(g), median(j)];
 }
-const gm = median(g);
-const jm = median(j);
+
+const [gm, jm] = await compare();
 console.log(`handle vs jose (node ${process.version}, ${ROUNDS} rounds x ${N} sequential calls, medians):`);
 console.log(`  gchat engine.handle (verify with WebCrypto, parse, route, reply, lint): ${gm.toFixed(1)} µs`);
 console.log(`  jose jwtVerify + JSON.parse + reply:                                   ${jm.toFixed(1)} µs`);
@@ -71,16 +76,9 @@ console.log(`  ratio gchat/jose: ${(gm / jm).toFixed(2)}`);
 // The figure that bounds throughput under concurrent requests.
 const verify = crypto.subtle.verify;
 crypto.subtle.verify = () => Promise.resolve(true);
-await time(gchat, 1000);
-await time(jose, 1000);
-const gc = [];
-const jc = [];
-for (let r = 0; r < ROUNDS; r++) {
-  gc.push(await time(gchat, N));
-  jc.push(await time(jose, N));
-}
+const [gc, jc] = await compare();
 crypto.subtle.verify = verify;
-console.log(`  main-thread time per call (verify answered at once): gchat ${median(gc).toFixed(1)} µs, jose ${median(jc).toFixed(1)} µs`);
+console.log(`  main-thread time per call (verify answered at once): gchat ${gc.toFixed(1)} µs, jose ${jc.toFixed(1)} µs`);
 
 // Cold start: a fresh process imports the package (compiles and instantiates
 // the module) and handles its first request.
