@@ -34,14 +34,22 @@ fn answer(engine: &Engine, body: &str) -> (u16, Value) {
     (out.response.status, out.response.json())
 }
 
-#[wasm_bindgen_test(unsupported = test)]
-fn signed_requests_pass_and_others_get_401() {
+/// The default app behind a verifier for [`URL`], the fixed test key's
+/// key set, a valid `Authorization` header and a slash-command body.
+fn signed() -> (KeySet, Engine, String, &'static [u8]) {
     let key = TestKey::fixed();
     let expectation = Expectation::endpoint_url(URL);
-    let keys = KeySet::parse(key.jwks().to_string().as_bytes()).unwrap();
-    let engine = Engine::new(default_app(), Verifier::new([expectation.clone()]));
-    let header = format!("Bearer {}", key.mint(&claims_for(&expectation, now())));
-    let body = own("classic-slash_command.json").as_bytes();
+    (
+        KeySet::parse(key.jwks().to_string().as_bytes()).unwrap(),
+        Engine::new(default_app(), Verifier::new([expectation.clone()])),
+        format!("Bearer {}", key.mint(&claims_for(&expectation, now()))),
+        own("classic-slash_command.json").as_bytes(),
+    )
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn signed_requests_pass_and_others_get_401() {
+    let (keys, engine, header, body) = signed();
     let ok = engine.handle(
         &Request::post(body).header("Authorization", &header),
         now(),
@@ -404,12 +412,7 @@ fn ready<T>(fut: impl std::future::Future<Output = T>) -> T {
 
 #[wasm_bindgen_test(unsupported = test)]
 fn async_signature_checks_decide_the_answer() {
-    let key = TestKey::fixed();
-    let expectation = Expectation::endpoint_url(URL);
-    let keys = KeySet::parse(key.jwks().to_string().as_bytes()).unwrap();
-    let engine = Engine::new(default_app(), Verifier::new([expectation.clone()]));
-    let header = format!("Bearer {}", key.mint(&claims_for(&expectation, now())));
-    let body = own("classic-slash_command.json").as_bytes();
+    let (keys, engine, header, body) = signed();
     let request = Request::post(body).header("Authorization", &header);
     let sync = engine.handle(&request, now(), &keys);
 

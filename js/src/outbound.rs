@@ -284,25 +284,6 @@ impl Outbox {
 /// A `WebhookRequest` (read through its `toJSON`), a deferred item of
 /// `handle`'s result, or `{ space, message, options? }`.
 fn outbound_request(value: &JsValue) -> Result<OutboundRequest, JsValue> {
-    if let Some(kind) = get(value, "type").as_string() {
-        // Field by field: deserializing the tagged enum would buffer the
-        // message through serde's `Content`, another copy of the message
-        // model's code in the module.
-        if kind != "createMessage" {
-            return Err(error(
-                "invalid_argument",
-                Some("type"),
-                &format!("deferred work of an unknown type `{kind}`"),
-            ));
-        }
-        let space = get(value, "space").as_string().unwrap_or_default();
-        let message: Message = from_js(&get(value, "message"), "message")?;
-        let request_id = get(value, "requestId").as_string().unwrap_or_default();
-        return Deferred::create_message(space, message)
-            .with_request_id(request_id)
-            .into_request()
-            .map_err(|e| js_error(&e));
-    }
     if get(value, "space").is_undefined() {
         use wasm_bindgen::convert::TryFromJsValue;
         let request = call_hidden(value, "__copy")
@@ -318,8 +299,27 @@ fn outbound_request(value: &JsValue) -> Result<OutboundRequest, JsValue> {
     }
     let space = get(value, "space").as_string().unwrap_or_default();
     let message: Message = from_js(&get(value, "message"), "message")?;
-    let request = CreateMessageRequest::new(&space, message).map_err(|e| js_error(&e))?;
-    Ok(with_options(request, &get(value, "options"))?.into())
+    // A deferred item is read field by field: deserializing the tagged enum
+    // would buffer the message through serde's `Content`, another copy of
+    // the message model's code in the module.
+    match get(value, "type").as_string().as_deref() {
+        Some("createMessage") => {
+            let request_id = get(value, "requestId").as_string().unwrap_or_default();
+            Deferred::create_message(space, message)
+                .with_request_id(request_id)
+                .into_request()
+                .map_err(|e| js_error(&e))
+        }
+        Some(kind) => Err(error(
+            "invalid_argument",
+            Some("type"),
+            &format!("deferred work of an unknown type `{kind}`"),
+        )),
+        None => {
+            let request = CreateMessageRequest::new(&space, message).map_err(|e| js_error(&e))?;
+            Ok(with_options(request, &get(value, "options"))?.into())
+        }
+    }
 }
 
 /// 64 random bits from `crypto.getRandomValues`, or from `Math.random`

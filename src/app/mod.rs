@@ -42,7 +42,7 @@ pub mod template;
 
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::ErrorCode;
@@ -130,7 +130,13 @@ impl Response {
 }
 
 /// Work the host carries out after responding.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// Serialized only (`{"type": "createMessage", ...}`): a host that reads it
+/// back (the JS package, from `handle`'s result) takes the fields and
+/// [`with_request_id`](Self::with_request_id), since serde would read the
+/// tagged enum through its buffer type, one more copy of the message
+/// model's code in the wasm module.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", tag = "type")]
 #[non_exhaustive]
@@ -157,8 +163,8 @@ impl Deferred {
         }
     }
 
-    /// The same work with this request id (one the engine gave it before,
-    /// when the host reads deferred work back from JSON).
+    /// The same work with this request id (the one the engine gave it, when
+    /// the host reads deferred work back from JSON).
     #[must_use]
     pub fn with_request_id(self, id: impl Into<String>) -> Self {
         match self {
