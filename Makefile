@@ -17,6 +17,11 @@ SIZE_BUDGET_KB := 300
 NPM_STAMP := node_modules/.package-lock.json
 WWW_STAMP := www/node_modules/.package-lock.json
 JS_TESTS := js/tests/package.test.mjs
+# Chromium and chromedriver leave a profile (~60 MB) in TMPDIR at each start when the runner
+# kills them; the browser runs get their own TMPDIR, removed afterwards whatever the outcome.
+BROWSER_TMP := $(CURDIR)/target/browser-tmp
+with-browser-tmp = rm -rf $(BROWSER_TMP) && mkdir -p $(BROWSER_TMP) && status=0 && \
+  { TMPDIR=$(BROWSER_TMP) $(1) || status=$$?; }; rm -rf $(BROWSER_TMP); exit $$status
 WORKER_TESTS := examples/worker/test/worker.test.mjs
 
 .PHONY: all setup setup-rust setup-browser npm-deps run test bench lint fmt-check clippy test-native \
@@ -79,11 +84,11 @@ test-wasm:
 ## opt-level 1: a test runs on the page's one thread, and chromedriver gives up on a page
 ## busy for 30 s (the RSA and key-generation tests are that slow unoptimized).
 test-browser: setup-browser
-	CARGO_PROFILE_TEST_OPT_LEVEL=1 \
-	WASM_BINDGEN_USE_BROWSER=1 WASM_BINDGEN_TEST_TIMEOUT=900 CHROMEDRIVER=$$(command -v chromedriver) \
+	$(call with-browser-tmp,CARGO_PROFILE_TEST_OPT_LEVEL=1 \
+	  WASM_BINDGEN_USE_BROWSER=1 WASM_BINDGEN_TEST_TIMEOUT=900 CHROMEDRIVER=$$(command -v chromedriver) \
 	  WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/scripts/webdriver.json \
 	  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  $(CARGO) test --locked -p gchat --target $(WASM_TARGET)
+	  $(CARGO) test --locked -p gchat --target $(WASM_TARGET))
 
 ## The wasm module must import nothing from "env" (no libc, no host functions).
 wasm-imports: pkg
@@ -126,7 +131,7 @@ $(WWW_STAMP): www/package.json www/package-lock.json
 
 ## test-www: the designer end to end in headless Debian chromium (playwright-core).
 test-www: setup-browser www
-	cd www && node --test --test-concurrency=1 tests/
+	$(call with-browser-tmp,node --test --test-concurrency=1 www/tests/)
 
 ## screenshots: the designer (light, dark, playground) into docs/.
 screenshots: setup-browser www

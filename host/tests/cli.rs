@@ -104,8 +104,8 @@ fn unreadable_input_and_bad_usage_exit_2() {
 
 #[test]
 fn keys_new_mint_and_verify_work_together() {
-    let dir = std::env::temp_dir().join(format!("gchat-cli-keys-{}", std::process::id()));
-    let dir_s = dir.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dir_s = dir.path().to_str().unwrap();
     let out = gchat(&["keys", "new", "--out", dir_s, "--kid", "k1"], None);
     assert_eq!(
         out.status.code(),
@@ -180,7 +180,6 @@ fn keys_new_mint_and_verify_work_together() {
             .code(),
         Some(2)
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -199,9 +198,10 @@ fn simulate_runs_config_file_apps_and_reports_their_errors() {
     );
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(json(&out.stdout)["body"]["text"], "hello world");
-    let bad = std::env::temp_dir().join(format!("gchat-bad-app-{}.toml", std::process::id()));
+    let bad = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+    let bad = bad.path();
     std::fs::write(
-        &bad,
+        bad,
         "[[rule]]\nwhen = { command = \"/x\" }\ntext = \"{{ oops\"\n",
     )
     .unwrap();

@@ -6,7 +6,8 @@ use common::{Served, temp_dir};
 
 #[test]
 fn the_designer_is_served_beside_the_app() {
-    let dir = temp_dir("designer");
+    let dir_guard = temp_dir("designer");
+    let dir = dir_guard.path();
     std::fs::create_dir_all(dir.join("assets")).unwrap();
     std::fs::write(
         dir.join("index.html"),
@@ -47,7 +48,8 @@ fn the_designer_is_served_beside_the_app() {
 
 #[test]
 fn without_a_build_the_designer_says_how_to_make_one() {
-    let dir = temp_dir("designer-unbuilt");
+    let dir_guard = temp_dir("designer-unbuilt");
+    let dir = dir_guard.path();
     let served = Served::start_env(
         &["--insecure-skip-verification"],
         &[("GCHAT_DESIGNER_DIR", dir.to_str().unwrap())],

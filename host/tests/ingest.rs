@@ -64,8 +64,9 @@ fn post_alerts(server: &Served, auth: &str) -> common::Reply {
 #[test]
 fn alerts_are_delivered_once_each_in_their_threads() {
     let chat = FakeChat::start(vec![Step::Answer(503, vec![], "")]);
-    let state = common::temp_dir("ingest-deliver");
-    let server = alertmanager(&chat, &state, &[]);
+    let state_guard = common::temp_dir("ingest-deliver");
+    let state = state_guard.path();
+    let server = alertmanager(&chat, state, &[]);
     let reply = post_alerts(&server, &format!("Bearer {TOKEN}"));
     assert_eq!(
         reply.status,
@@ -111,8 +112,9 @@ fn alerts_are_delivered_once_each_in_their_threads() {
 #[test]
 fn posts_without_the_secret_or_with_bad_json_are_refused() {
     let chat = FakeChat::start(vec![]);
-    let state = common::temp_dir("ingest-refuse");
-    let server = alertmanager(&chat, &state, &[]);
+    let state_guard = common::temp_dir("ingest-refuse");
+    let state = state_guard.path();
+    let server = alertmanager(&chat, state, &[]);
     assert_eq!(post_alerts(&server, "Bearer wrong").status, 401);
     let bad = http(
         &server.addr,
@@ -133,8 +135,9 @@ fn posts_without_the_secret_or_with_bad_json_are_refused() {
 fn a_restart_loses_nothing_and_posts_nothing_twice() {
     // Chat is down (503) while the first server runs.
     let chat = FakeChat::start((0..1000).map(|_| Step::Answer(503, vec![], "")).collect());
-    let state = common::temp_dir("ingest-restart");
-    let mut first = alertmanager(&chat, &state, &[]);
+    let state_guard = common::temp_dir("ingest-restart");
+    let state = state_guard.path();
+    let mut first = alertmanager(&chat, state, &[]);
     assert_eq!(post_alerts(&first, &format!("Bearer {TOKEN}")).status, 202);
     chat.wait_received(1);
     first.wait_for_logs("will retry", 1);
@@ -151,7 +154,7 @@ fn a_restart_loses_nothing_and_posts_nothing_twice() {
     assert!(chat.posted().is_empty());
 
     chat.script(vec![]);
-    let second = alertmanager(&chat, &state, &[]);
+    let second = alertmanager(&chat, state, &[]);
     let posted = chat.wait_posted(2);
     assert_eq!(posted.len(), 2, "{}", second.stderr());
     second.wait_for_logs("delivered", 2);
@@ -162,7 +165,8 @@ fn a_restart_loses_nothing_and_posts_nothing_twice() {
 #[test]
 fn the_space_quota_is_kept() {
     let chat = FakeChat::start(vec![]);
-    let state = common::temp_dir("ingest-pacing");
+    let state_guard = common::temp_dir("ingest-pacing");
+    let state = state_guard.path();
     let config = state.join("any.toml");
     std::fs::write(
         &config,
@@ -206,7 +210,8 @@ fn the_space_quota_is_kept() {
 #[test]
 fn space_targets_use_app_authentication() {
     let chat = FakeChat::start(vec![]);
-    let dir = common::temp_dir("ingest-api");
+    let dir_guard = common::temp_dir("ingest-api");
+    let dir = dir_guard.path();
     let key = gchat::testing::TestKey::fixed();
     let account = serde_json::json!({
         "type": "service_account",

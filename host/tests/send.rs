@@ -178,7 +178,8 @@ fn dry_run_prints_the_request_without_secrets() {
 
 #[test]
 fn cards_and_messages_from_files() {
-    let dir = common::temp_dir("send-files");
+    let dir_guard = common::temp_dir("send-files");
+    let dir = dir_guard.path();
     let card = dir.join("card.json");
     std::fs::write(&card, r#"{"header":{"title":"Build 7"},"sections":[{"widgets":[{"textParagraph":{"text":"green"}}]}]}"#).unwrap();
     let chat = FakeChat::start(vec![]);

@@ -30,20 +30,19 @@ fn bearer(url: &str) -> String {
     format!("Bearer {token}")
 }
 
-/// The fixed test key's JWKS in a file.
-fn jwks_file(test: &str) -> String {
-    let path = temp_dir(test).join("jwks.json");
+/// `gchat serve` with the fixed test key's JWKS in a file; the file's
+/// directory lives as long as the returned guard.
+fn serve_with_keys(test: &str) -> (Served, tempfile::TempDir) {
+    let dir = temp_dir(test);
+    let path = dir.path().join("jwks.json");
     std::fs::write(&path, TestKey::fixed().jwks().to_string()).unwrap();
-    path.to_str().unwrap().to_owned()
-}
-
-fn serve_with_keys(test: &str) -> Served {
-    Served::start(&["--keys", &jwks_file(test), "--endpoint-url", URL])
+    let served = Served::start(&["--keys", path.to_str().unwrap(), "--endpoint-url", URL]);
+    (served, dir)
 }
 
 #[test]
 fn a_signed_request_gets_the_apps_reply() {
-    let server = serve_with_keys("signed");
+    let (server, _keys) = serve_with_keys("signed");
     let auth = bearer(URL);
     let reply = server.post(
         &[
@@ -84,7 +83,7 @@ fn a_signed_request_gets_the_apps_reply() {
 
 #[test]
 fn bad_or_missing_tokens_get_401() {
-    let server = serve_with_keys("unauth");
+    let (server, _keys) = serve_with_keys("unauth");
     let body = fixture("classic-message.json");
     let other_audience = bearer("https://elsewhere.example.com/");
     for headers in [
@@ -103,7 +102,7 @@ fn bad_or_missing_tokens_get_401() {
 
 #[test]
 fn a_repeat_delivery_is_handled_once() {
-    let server = serve_with_keys("dedup");
+    let (server, _keys) = serve_with_keys("dedup");
     let auth = bearer(URL);
     let body = fixture("classic-slash_command.json");
     let first = server.post(&[("Authorization", &auth)], &body);
@@ -120,7 +119,7 @@ fn a_repeat_delivery_is_handled_once() {
 
 #[test]
 fn an_oversize_body_gets_413() {
-    let server = serve_with_keys("oversize");
+    let (server, _keys) = serve_with_keys("oversize");
     let mut body = br#"{"type":"MESSAGE","message":{"text":""#.to_vec();
     body.resize(1024 * 1024 + 512 * 1024, b'x');
     body.extend_from_slice(br#""}}"#);
@@ -134,7 +133,7 @@ fn an_oversize_body_gets_413() {
 
 #[test]
 fn health_and_methods() {
-    let server = serve_with_keys("health");
+    let (server, _keys) = serve_with_keys("health");
     let health = server.get("/healthz");
     assert_eq!(health.status, 200);
     let json = health.json();
@@ -328,7 +327,7 @@ fn a_stale_document_is_refreshed_in_the_background() {
 
 #[test]
 fn sigterm_drains_in_flight_requests_and_exits_0() {
-    let mut server = serve_with_keys("sigterm");
+    let (mut server, _keys) = serve_with_keys("sigterm");
     let auth = bearer(URL);
     let body = fixture("classic-slash_command.json");
     let (first, rest) = body.split_at(body.len() / 2);
