@@ -25,7 +25,7 @@ with-browser-tmp = rm -rf $(BROWSER_TMP) && mkdir -p $(BROWSER_TMP) && status=0 
 WORKER_TESTS := examples/worker/test/worker.test.mjs
 
 .PHONY: all setup setup-rust setup-browser npm-deps run test bench lint fmt-check clippy test-native \
-  test-wasm test-browser wasm-imports doc fmt pkg size test-js test-types test-worker \
+  test-wasm test-browser wasm-imports doc fmt pkg size size-floor test-js test-types test-worker \
   www www-deps test-www bench-www screenshots
 
 all: test
@@ -105,8 +105,19 @@ pkg: setup-rust npm-deps
 	$(WASM_OPT) $(WASM_OPT_FLAGS) pkg/node/gchat_js_bg.wasm -o pkg/node/gchat_js_bg.wasm
 
 ## size: the module's raw and gzip sizes after wasm-opt; fails over the budget.
-size: pkg
+size: pkg size-floor
 	node scripts/size.mjs $(SIZE_BUDGET_KB) pkg/web/gchat_js_bg.wasm pkg/web/gchat_js.js pkg/node/gchat_js.js
+
+## size-floor: the same figures for a module of config apps' libraries alone
+## (minijinja, toml, serde_json; benches/size-floor), built the same way.
+SIZE_FLOOR := target/size-floor
+size-floor: setup-rust npm-deps
+	$(CARGO) build --locked --release --manifest-path benches/size-floor/Cargo.toml \
+	  --target $(WASM_TARGET) --target-dir $(SIZE_FLOOR)
+	rm -rf $(SIZE_FLOOR)/pkg
+	wasm-bindgen --target web --out-dir $(SIZE_FLOOR)/pkg $(SIZE_FLOOR)/$(WASM_TARGET)/release/gchat_size_floor.wasm
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(SIZE_FLOOR)/pkg/gchat_size_floor_bg.wasm -o $(SIZE_FLOOR)/pkg/gchat_size_floor_bg.wasm
+	node scripts/size.mjs $(SIZE_BUDGET_KB) $(SIZE_FLOOR)/pkg/gchat_size_floor_bg.wasm
 
 ## test-js: the package in node (node --test), its TypeScript types (tsc), the Worker in workerd.
 test-js: test-types test-worker
