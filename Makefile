@@ -17,12 +17,12 @@ SIZE_BUDGET_KB := 300
 NPM_STAMP := node_modules/.package-lock.json
 WWW_STAMP := www/node_modules/.package-lock.json
 JS_TESTS := js/tests/package.test.mjs
+WORKER_TESTS := examples/worker/test/worker.test.mjs
 # Chromium and chromedriver leave a profile (~60 MB) in TMPDIR at each start when the runner
 # kills them; the browser runs get their own TMPDIR, removed afterwards whatever the outcome.
 BROWSER_TMP := $(CURDIR)/target/browser-tmp
 with-browser-tmp = rm -rf $(BROWSER_TMP) && mkdir -p $(BROWSER_TMP) && status=0 && \
   { TMPDIR=$(BROWSER_TMP) $(1) || status=$$?; }; rm -rf $(BROWSER_TMP); exit $$status
-WORKER_TESTS := examples/worker/test/worker.test.mjs
 
 .PHONY: all setup setup-rust setup-browser npm-deps run test bench lint fmt-check clippy test-native \
   test-wasm test-browser wasm-imports doc fmt pkg size size-floor test-js test-types test-worker \
@@ -104,7 +104,7 @@ pkg: setup-rust npm-deps
 	$(WASM_OPT) $(WASM_OPT_FLAGS) pkg/web/gchat_js_bg.wasm -o pkg/web/gchat_js_bg.wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) pkg/node/gchat_js_bg.wasm -o pkg/node/gchat_js_bg.wasm
 
-## size: the module's raw and gzip sizes after wasm-opt; fails over the budget.
+## size: the module's raw and gzip sizes after wasm-opt, then the floor's; fails over the budget.
 size: pkg size-floor
 	node scripts/size.mjs $(SIZE_BUDGET_KB) pkg/web/gchat_js_bg.wasm pkg/web/gchat_js.js pkg/node/gchat_js.js
 
