@@ -540,13 +540,11 @@ fn overflow_items(out: &mut Out, menu: &Value) {
         out.key(k, |out| {
             out.each_object(items, |out, it| {
                 let disabled = flag(it, "disabled");
-                out.begin(if disabled {
+                out.open(if disabled {
                     "<div class=\"gc-mi gc-dis"
                 } else {
                     "<div class=\"gc-mi"
                 });
-                out.mid();
-                out.s(">");
                 if let Some((k, v)) = field(it, "startIcon") {
                     out.key(k, |out| icon(out, v));
                 }
@@ -719,13 +717,11 @@ fn selection_input(out: &mut Out, key: &str, b: Option<&Obj>, align: &str) {
                     out.key(k, |out| {
                         out.each_object(items, |out, it| {
                             let on = flag(it, "selected");
-                            out.begin(if on {
+                            out.open(if on {
                                 "<span class=\"gc-chip gc-on"
                             } else {
                                 "<span class=\"gc-chip"
                             });
-                            out.mid();
-                            out.s(">");
                             item_icon(out, it);
                             out.t(get_str(it, "text").unwrap_or_default());
                             out.s("</span>");
