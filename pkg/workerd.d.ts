@@ -1,3 +1,3 @@
-// The Workers entry is the web build, already instantiated.
-export * from "./web/gchat_js.js";
-export { default } from "./web/gchat_js.js";
+// The Workers entry is the web build, already instantiated, with the app API.
+export * from "./index.js";
+export { default } from "./index.js";

@@ -1,9 +1,13 @@
 // Cloudflare Workers (workerd): the web build, instantiated at import from
-// the module Wrangler compiles at deploy time (no fetch of the .wasm file).
+// the module Wrangler compiles at deploy time (no fetch of the .wasm file),
+// and the app API bound to it.
 import module from "./web/gchat_js_bg.wasm";
-import { initSync } from "./web/gchat_js.js";
+import * as core from "./web/gchat_js.js";
+import { engineClass } from "./app.js";
 
-initSync({ module });
+core.initSync({ module });
 
 export * from "./web/gchat_js.js";
 export { default } from "./web/gchat_js.js";
+export { App, reply, chatClient, DEFAULT_ERROR_TEXT } from "./app.js";
+export const Engine = engineClass(core);

@@ -249,6 +249,7 @@ post = '{"text": "later", "thread": {"threadKey": "k"}}'
             space,
             message,
             request_id,
+            ..
         },
     ] = out.deferred.as_slice()
     else {

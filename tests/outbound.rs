@@ -5,13 +5,15 @@ mod common;
 
 use std::time::Duration;
 
-use gchat::message::model::Message;
+use gchat::app::Deferred;
+use gchat::message::model::{Card, Message, Section, Widget};
 use gchat::outbound::{
-    Decision, Outbox, OutboxConfig, OutboxEvent, OutboxId, Quota, ReplyOption, Response, Transmit,
-    WebhookRequest, WebhookUrl, decide,
+    CreateMessageRequest, Decision, OutboundRequest, Outbox, OutboxConfig, OutboxEvent, OutboxId,
+    Quota, ReplyOption, Response, Transmit, UpdateMessageRequest, WebhookRequest, WebhookUrl,
+    client_message_id_for, decide, request_id_for,
 };
 use gchat::{ErrorCode, Timestamp};
-use serde_json::Value;
+use serde_json::{Value, json};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const T0: Timestamp = Timestamp::from_secs(1_800_000_000);
@@ -499,4 +501,288 @@ fn a_batch_is_queued_all_or_none() {
         .enqueue_all(vec![text("AAA", "a").into(), text("BBB", "b").into()], T0)
         .unwrap();
     assert_eq!(two, [OutboxId(1), OutboxId(2)]);
+}
+
+const API: &str = "https://chat.googleapis.com/v1";
+
+fn edit(name: &str, text: &str) -> UpdateMessageRequest {
+    UpdateMessageRequest::new(name, Message::text(text)).unwrap()
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn update_message_request_as_http() {
+    let name = "spaces/AAA/messages/client-1";
+    let plain = edit(name, "done");
+    assert_eq!(plain.update_mask, ["text"]);
+    assert!(!plain.allow_missing);
+    assert_eq!(plain.space_id(), "AAA");
+    let http = plain.to_http();
+    assert_eq!(http.method, "PATCH");
+    assert_eq!(http.url, format!("{API}/{name}?updateMask=text"));
+    assert_eq!(
+        http.header("content-type"),
+        Some("application/json; charset=UTF-8")
+    );
+    assert_eq!(http.header("authorization"), None, "the host authorizes");
+    let body: Value = serde_json::from_str(&http.body).unwrap();
+    assert_eq!(body, json!({"text": "done"}));
+
+    // Every content field the message sets is in the mask; allowMissing on request.
+    let card = Card::titled("Deploy").section(Section::new().widget(Widget::text("api: done")));
+    let both = UpdateMessageRequest::new(
+        "spaces/AAA/messages/M1.M1",
+        Message::text("done").card("status", card),
+    )
+    .unwrap()
+    .allow_missing();
+    assert_eq!(both.update_mask, ["text", "cardsV2"]);
+    let http = both.to_http();
+    assert_eq!(
+        http.url,
+        format!("{API}/spaces/AAA/messages/M1.M1?updateMask=text%2CcardsV2&allowMissing=true")
+    );
+    let body: Value = serde_json::from_str(&http.body).unwrap();
+    assert_eq!(body["text"], "done");
+    assert_eq!(body["cardsV2"][0]["cardId"], "status");
+    assert_eq!(body["cardsV2"][0]["card"]["header"]["title"], "Deploy");
+
+    // The idempotency key is the outbox's: an edit sends none on the wire.
+    let keyed = edit(name, "done").idempotency_key("deploy-7/edit");
+    assert_eq!(
+        keyed.options.request_id,
+        Some(request_id_for("deploy-7/edit"))
+    );
+    assert!(!keyed.to_http().url.contains("requestId"));
+    let request: OutboundRequest = keyed.into();
+    assert!(request.needs_app_auth());
+    assert_eq!(request.space_id(), "AAA");
+    assert_eq!(request.to_http().method, "PATCH");
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn update_message_request_refusals() {
+    for name in [
+        "",
+        "spaces/AAA",
+        "spaces/AAA/messages",
+        "spaces/AAA/messages/",
+        "spaces//messages/M",
+        "AAA/messages/M",
+        "rooms/AAA/messages/M",
+        "spaces/AAA/threads/T",
+        "spaces/AAA/messages/M/reactions/R",
+        "/spaces/AAA/messages/M",
+        "spaces/A A/messages/M",
+        "spaces/AAA/messages/M?updateMask=name",
+        "spaces/AAA/messages/M#x",
+        "spaces/AAA/messages/..",
+        "spaces/AAA/messages/.",
+        "spaces/../messages/M",
+    ] {
+        let err = UpdateMessageRequest::new(name, Message::text("x")).unwrap_err();
+        assert_eq!(err.code(), "bad_message_name", "{name:?}");
+        assert!(err.to_string().contains(name), "{name:?}: {err}");
+        assert_eq!(err.path(), None);
+    }
+    // The name is checked first, then the message as for a create.
+    let name = "spaces/AAA/messages/M1.M1";
+    assert_eq!(
+        UpdateMessageRequest::new(name, Message::default())
+            .unwrap_err()
+            .code(),
+        "empty_message"
+    );
+    let err = UpdateMessageRequest::new(name, Message::text("x".repeat(5000))).unwrap_err();
+    assert_eq!((err.code(), err.path()), ("text_too_long", Some("/text")));
+    for ok in [
+        "spaces/AAA/messages/M1.M1",
+        "spaces/AAA/messages/client-deploy_7",
+    ] {
+        assert!(
+            UpdateMessageRequest::new(ok, Message::text("x")).is_ok(),
+            "{ok}"
+        );
+    }
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn an_edit_waits_for_its_create_in_the_same_space() {
+    let mut ob = outbox();
+    let message_id = client_message_id_for("deploy-7");
+    let name = format!("spaces/AAA/messages/{message_id}");
+    let create = CreateMessageRequest::new("spaces/AAA", Message::text("deploying"))
+        .unwrap()
+        .client_message_id("deploy-7");
+    let created = ob.enqueue(create, T0).unwrap();
+    let edited = ob
+        .enqueue(edit(&name, "deployed").allow_missing(), T0)
+        .unwrap();
+    let elsewhere = ob.enqueue(text("BBB", "elsewhere"), T0).unwrap();
+    assert_eq!(ob.len(), 3);
+
+    let first = send(&mut ob, T0);
+    assert_eq!((first.id, first.attempt), (created, 1));
+    assert_eq!(first.request.method, "POST");
+    assert!(first.needs_app_auth);
+    assert!(
+        first
+            .request
+            .url
+            .contains(&format!("messageId={message_id}")),
+        "{}",
+        first.request.url
+    );
+    // Another space does not wait; the edit does.
+    let other = send(&mut ob, T0);
+    assert_eq!(other.id, elsewhere);
+    assert!(!other.needs_app_auth);
+    assert!(
+        ob.poll_transmit(T0).is_none(),
+        "the edit waits for its create"
+    );
+
+    // The create fails once: it goes again before the edit.
+    ob.handle_response(created, &Response::http(503, ""), T0);
+    let wake = ob.poll_timeout().unwrap();
+    let again = send(&mut ob, wake);
+    assert_eq!((again.id, again.attempt), (created, 2));
+    assert_eq!(again.request, first.request);
+    assert!(ob.poll_transmit(wake).is_none(), "still waiting");
+    let answer = format!(r#"{{"name":"{name}"}}"#);
+    ob.handle_response(created, &Response::http(200, &answer), wake);
+
+    let now = ob.poll_timeout().unwrap();
+    let second = send(&mut ob, now);
+    assert_eq!((second.id, second.attempt), (edited, 1));
+    assert_eq!(second.request.method, "PATCH");
+    assert!(second.needs_app_auth);
+    assert_eq!(
+        second.request.url,
+        format!("{API}/{name}?updateMask=text&allowMissing=true")
+    );
+    ob.handle_response(edited, &Response::http(200, &answer), now);
+    ob.handle_response(elsewhere, &Response::http(200, OK), now);
+    assert!(ob.is_empty());
+
+    let in_aaa: Vec<(OutboxId, Option<String>)> = events(&mut ob)
+        .into_iter()
+        .filter_map(|e| match e {
+            OutboxEvent::Delivered {
+                id,
+                space,
+                delivered,
+                ..
+            } if space == "AAA" => Some((id, delivered.name)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        in_aaa,
+        [(created, Some(name.clone())), (edited, Some(name.clone()))]
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn an_outbox_holding_an_edit_survives_a_restart() {
+    let mut ob = outbox();
+    ob.enqueue(
+        edit("spaces/AAA/messages/client-1", "x").allow_missing(),
+        T0,
+    )
+    .unwrap();
+    let saved = serde_json::to_string(&ob).unwrap();
+    let mut back: Outbox = serde_json::from_str(&saved).unwrap();
+    assert_eq!(back, ob);
+    assert_eq!(send(&mut back, T0).request, send(&mut ob, T0).request);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn deferred_work_becomes_outbox_requests() {
+    let name = "spaces/AAA/messages/client-1";
+    let request = Deferred::update_message(name, Message::text("done"))
+        .with_request_id("gchat-abc-0")
+        .into_request()
+        .unwrap();
+    let OutboundRequest::UpdateMessage(update) = &request else {
+        panic!("{request:?}")
+    };
+    assert_eq!(update.name, name);
+    assert_eq!(update.message, Message::text("done"));
+    assert_eq!(update.update_mask, ["text"]);
+    assert!(!update.allow_missing);
+    assert_eq!(request.options().request_id.as_deref(), Some("gchat-abc-0"));
+    assert_eq!(request.space_id(), "AAA");
+    assert!(request.needs_app_auth());
+    assert_eq!(
+        request.to_http().url,
+        format!("{API}/{name}?updateMask=text")
+    );
+    // The outbox holds one request id once: a redelivered event edits once.
+    let mut ob = outbox();
+    let a = ob.enqueue(request.clone(), T0).unwrap();
+    let b = ob.enqueue(request, T0).unwrap();
+    assert_eq!((a, ob.len()), (b, 1));
+
+    // Without a request id (not numbered by the engine), none is sent; the
+    // outbox assigns its own.
+    let bare = Deferred::update_message(name, Message::text("x"));
+    assert_eq!(bare.request_id(), "");
+    assert_eq!(bare.into_request().unwrap().options().request_id, None);
+
+    // allowMissing carries through.
+    let create_if_missing = Deferred::UpdateMessage {
+        name: name.into(),
+        message: Message::text("x"),
+        allow_missing: true,
+        request_id: "gchat-abc-1".into(),
+    };
+    assert!(
+        create_if_missing
+            .into_request()
+            .unwrap()
+            .to_http()
+            .url
+            .ends_with("?updateMask=text&allowMissing=true")
+    );
+
+    // A create with a client-assigned id sends it, with the request id.
+    let create = Deferred::CreateMessage {
+        space: "spaces/AAA".into(),
+        message: Message::text("x"),
+        request_id: "gchat-abc-2".into(),
+        message_id: Some("client-1".into()),
+    };
+    let http = create.into_request().unwrap().to_http();
+    assert_eq!(
+        http.url,
+        format!("{API}/spaces/AAA/messages?requestId=gchat-abc-2&messageId=client-1")
+    );
+
+    // How hosts see the work (the JS package reads these fields).
+    assert_eq!(
+        serde_json::to_value(
+            Deferred::update_message(name, Message::text("x")).with_request_id("r")
+        )
+        .unwrap(),
+        json!({"type": "updateMessage", "name": name, "message": {"text": "x"}, "allowMissing": false, "requestId": "r"})
+    );
+    assert_eq!(
+        serde_json::to_value(Deferred::create_message("spaces/AAA", Message::text("x"))).unwrap(),
+        json!({"type": "createMessage", "space": "spaces/AAA", "message": {"text": "x"}, "requestId": ""})
+    );
+
+    // What Chat would refuse is refused before anything is queued.
+    let refused = |d: Deferred| d.into_request().unwrap_err().code();
+    assert_eq!(
+        refused(Deferred::update_message("spaces/AAA", Message::text("x"))),
+        "bad_message_name"
+    );
+    assert_eq!(
+        refused(Deferred::update_message(name, Message::default())),
+        "empty_message"
+    );
+    assert_eq!(
+        refused(Deferred::create_message("spaces/a/b", Message::text("x"))),
+        "bad_space"
+    );
 }

@@ -1,24 +1,93 @@
-//! The engine: `Engine` (a config-file app or the default app, behind a
-//! verifier) and `engine.handle(request)`.
+//! The engine: `CoreEngine` (a config-file app, the default app, or the
+//! routes of a JS `App`, behind a verifier): `handle(request)` for the
+//! first two; `accept(request)` then `respond(accepted, reply)` around a
+//! JS handler. The package's `Engine` (pkg/app.js) wraps it.
 
 use std::rc::Rc;
 use std::time::Duration;
 
-use gchat::app::{self, ConfigApp, Deferred, LogRecord, Outcome};
+use gchat::app::{self, AppError, ConfigApp, Deferred, LogRecord, Outcome, Reply, Route, Routes};
 use gchat::auth::{Expectation, KeyRequest, Verifier};
+use gchat::event::Kind;
 use js_sys::Promise;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::convert::{error, from_js, get, now, set, timestamp, to_js};
+use crate::convert::{error, from_js, get, json_input, now, set, timestamp, to_js};
 use crate::keys::{self, KeySet};
 use crate::request::OwnedRequest;
 
-/// A Chat app behind a token verifier: what a Worker or server runs.
+/// A Chat app behind a token verifier: what a Worker or server runs. The
+/// package's `Engine` wraps it; use that.
 #[wasm_bindgen]
-pub struct Engine {
+pub struct CoreEngine {
     inner: Rc<app::Engine>,
+    /// The routes of a JS `App`: each to the index of its handler.
+    routes: Rc<Routes<u32>>,
+}
+
+/// An event that passed every check, for a JS handler to answer; given
+/// back to `respond`.
+#[wasm_bindgen]
+pub struct Accepted {
+    inner: app::Accepted,
+    route: Option<u32>,
+    body: String,
+}
+
+#[wasm_bindgen]
+impl Accepted {
+    /// The event's normalized view (`parseEvent`'s).
+    #[wasm_bindgen(getter, unchecked_return_type = "EventView")]
+    pub fn event(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.event.view())
+    }
+
+    /// The request body, as text (the event as Chat sent it).
+    #[wasm_bindgen(getter)]
+    pub fn body(&self) -> String {
+        self.body.clone()
+    }
+
+    /// The index of the handler the `App`'s routes pick, or `undefined`.
+    #[wasm_bindgen(getter)]
+    pub fn route(&self) -> Option<u32> {
+        self.route
+    }
+
+    /// The event's dedup key, or `undefined`.
+    #[wasm_bindgen(getter, js_name = dedupKey)]
+    pub fn dedup_key(&self) -> Option<String> {
+        self.inner.dedup.as_ref().map(|d| d.key.clone())
+    }
+
+    /// How long to remember `dedupKey`, in seconds.
+    #[wasm_bindgen(getter, js_name = dedupTtl)]
+    pub fn dedup_ttl(&self) -> Option<f64> {
+        #[allow(clippy::cast_precision_loss)] // seconds
+        self.inner.dedup.as_ref().map(|d| d.ttl.as_secs() as f64)
+    }
+
+    /// The request ids of the handler's posts and edits (usable after
+    /// `respond`): the same for a redelivery of the event, so nothing is
+    /// posted twice.
+    #[wasm_bindgen(js_name = workIds)]
+    pub fn work_ids(&self) -> WorkIds {
+        WorkIds(self.inner.work_ids())
+    }
+}
+
+/// The request ids of an event's posts and edits.
+#[wasm_bindgen]
+pub struct WorkIds(app::WorkIds);
+
+#[wasm_bindgen]
+impl WorkIds {
+    /// The request id of the `step`th post or edit.
+    pub fn id(&self, step: u32) -> String {
+        self.0.id(step as usize)
+    }
 }
 
 /// What `handle` resolves to.
@@ -88,7 +157,7 @@ fn as_map<S: serde::Serializer>(pairs: &&[(String, String)], s: S) -> Result<S::
 }
 
 #[wasm_bindgen]
-impl Engine {
+impl CoreEngine {
     /// An engine. `options.config` is a config-file app (TOML, or JSON when
     /// `options.file` ends in `.json` or the text starts with `{`), named
     /// `options.file` in errors; without it the engine serves gchat's
@@ -102,7 +171,7 @@ impl Engine {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "EngineOptions")] options: Option<JsValue>,
-    ) -> Result<Engine, JsValue> {
+    ) -> Result<CoreEngine, JsValue> {
         let options = options.unwrap_or(JsValue::UNDEFINED);
         let expectations = get(&options, "expectations");
         let expectations: Vec<Expectation> =
@@ -129,6 +198,7 @@ impl Engine {
         if let Some(cooldown) = seconds(&options, "refetchCooldown") {
             verifier = verifier.with_refetch_cooldown(cooldown);
         }
+        let routes = routes(&get(&options, "routes"))?;
         let mut engine = match get(&options, "config").as_string() {
             Some(source) => {
                 let file = get(&options, "file").as_string().unwrap_or_else(|| {
@@ -143,16 +213,112 @@ impl Engine {
                     ConfigApp::load(&source, &file).map_err(|e| crate::convert::js_error(&e))?;
                 app::Engine::new(app, verifier)
             }
+            None if routes.routes().next().is_some() => {
+                app::Engine::new(app::Router::new(), verifier)
+            }
             None => app::Engine::new(app::default_app(), verifier),
         };
+        if let Some(text) = get(&options, "errorText").as_string() {
+            engine = engine.with_error_text(text);
+        }
         if let Some(max) = get(&options, "maxBody").as_f64() {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // a byte count
             let max = max.max(0.0) as usize;
             engine = engine.with_max_body(max);
         }
-        Ok(Engine {
+        Ok(CoreEngine {
             inner: Rc::new(engine),
+            routes: Rc::new(routes),
         })
+    }
+
+    /// Checks a request as `handle` does, but runs no app: resolves to the
+    /// refusal (a `HandleResult`: 405, 413, 401, 400), or to the `Accepted`
+    /// event, with the index of the JS handler its routes pick, once the
+    /// signature is known to be valid. Answer it with `respond`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Accepted | HandleResult>")]
+    pub fn accept(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RequestLike")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "HandleOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let now = now(&options);
+        let keys = match keys::from_options(&options) {
+            Ok(keys) => keys,
+            Err(e) => return Promise::reject(&e),
+        };
+        let head = OwnedRequest::head(&request);
+        let checking = self
+            .inner
+            .verifier()
+            .prepare(head.authorization(), &keys.keys, now)
+            .ok()
+            .map(|token| {
+                let verdict = keys.crypto.start(&token);
+                (token, verdict)
+            });
+        let engine = Rc::clone(&self.inner);
+        let routes = Rc::clone(&self.routes);
+        future_to_promise(async move {
+            let request = head.body(&request).await?;
+            let core = request.as_core();
+            // Nothing of the app runs before the signature's verdict.
+            let accepted = match checking {
+                None => engine.accept(&core, now, &keys.keys),
+                Some((token, verdict)) => {
+                    let valid = verdict.await;
+                    engine.accept_checked(&core, now, token, valid)
+                }
+            };
+            match accepted {
+                Err(refused) => Handled::js(&refused),
+                Ok(inner) => Ok(Accepted {
+                    route: routes.route(&inner.event).copied(),
+                    body: String::from_utf8_lossy(core.body).into_owned(),
+                    inner,
+                }
+                .into()),
+            }
+        })
+    }
+
+    /// The response of the engine's own app (a config-file app or the
+    /// default app) to an accepted event.
+    #[wasm_bindgen(js_name = runApp, unchecked_return_type = "HandleResult")]
+    pub fn run_app(&self, accepted: Accepted) -> Result<JsValue, JsValue> {
+        Handled::js(&self.inner.run_app(accepted.inner))
+    }
+
+    /// The response to an accepted event: `reply` is what the handler
+    /// returned (a `reply.*` value, a message object, a string, or
+    /// `undefined` for none), or `failure` the message of what it threw.
+    /// The reply is checked against the event, rendered in its format and
+    /// linted; a failure, a value that is not a reply, or a reply Chat
+    /// would refuse is logged with its code (`handler_error`,
+    /// `invalid_reply`, `illegal_reply`, `reply_fails_lint`) and answered
+    /// with the engine's `errorText`.
+    #[wasm_bindgen(unchecked_return_type = "HandleResult")]
+    pub fn respond(
+        &self,
+        accepted: Accepted,
+        reply: JsValue,
+        failure: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let result = match failure {
+            Some(message) => Err(AppError::Handler(message)),
+            None if reply.is_undefined() || reply.is_null() => Ok(Reply::none()),
+            // A string is the text of a message, not JSON text.
+            None if reply.is_string() => Ok(Reply::text(reply.as_string().unwrap_or_default())),
+            None => match json_input(&reply) {
+                Ok(value) => Reply::from_json(&value, &accepted.inner.event),
+                Err(e) => Err(AppError::InvalidReply {
+                    path: "/".into(),
+                    detail: js_sys::Error::from(e).message().into(),
+                }),
+            },
+        };
+        Handled::js(&self.inner.respond(accepted.inner, result))
     }
 
     /// Handles a request (a `Request`, or `{ method, headers, body }`):
@@ -160,8 +326,8 @@ impl Engine {
     /// `Date.now()` by default), parses the event, runs the app and resolves
     /// to `{ status, headers, body, deferred, keyRequest, keyRequests,
     /// dedupKey, dedupTtl, log }`. The signature is checked with WebCrypto
-    /// where the runtime has it; the app's answer is computed meanwhile and
-    /// released only for a valid signature.
+    /// where the runtime has it (started before the body is read); the app
+    /// runs only once it is known to be valid.
     ///
     /// The host sends the response, carries out `deferred` after responding
     /// (each once, by its `requestId`), fetches `keyRequests`, and may
@@ -198,14 +364,9 @@ impl Engine {
                 // Refused before any signature check (or verification is off).
                 return Handled::js(&engine.handle(&request, now, &keys.keys));
             };
-            // The answer for a valid signature is ready, as JS, before the verdict.
-            let valid = engine.handle_checked(&request, now, token.clone(), true);
-            let valid = Handled::js(&valid);
-            if verdict.await {
-                valid
-            } else {
-                Handled::js(&engine.handle_checked(&request, now, token, false))
-            }
+            // Nothing of the app runs before the signature's verdict.
+            let valid = verdict.await;
+            Handled::js(&engine.handle_checked(&request, now, token, valid))
         })
     }
 
@@ -242,6 +403,45 @@ impl Engine {
     pub fn insecure(&self) -> bool {
         self.inner.verifier().is_insecure()
     }
+}
+
+/// The routes of a JS `App`: `[{ on, key? }]`, each to its index. `on` is
+/// a kind (`message`, `added`, ...), `mention`, `command` (key: the name or
+/// id), `unknownCommand`, `fallback`, or an action route (`action`,
+/// `dialogRequest`, `dialogSubmit`, `widgetUpdate`, `autocomplete`; key:
+/// the function).
+fn routes(value: &JsValue) -> Result<Routes<u32>, JsValue> {
+    let mut routes = Routes::new();
+    if value.is_undefined() || value.is_null() {
+        return Ok(routes);
+    }
+    for (index, spec) in js_sys::Array::from(value).iter().enumerate() {
+        let on = get(&spec, "on").as_string().unwrap_or_default();
+        let key = get(&spec, "key").as_string();
+        let action = |kind: Kind| key.clone().map(|k| Route::Action(kind, k));
+        let route = match on.as_str() {
+            "mention" => Some(Route::Mention),
+            "command" => key.clone().map(Route::Command),
+            "unknownCommand" => Some(Route::UnknownCommand),
+            "fallback" => Some(Route::Fallback),
+            "action" => action(Kind::CardClicked),
+            "dialogRequest" => action(Kind::DialogRequest),
+            "dialogSubmit" => action(Kind::DialogSubmit),
+            "widgetUpdate" => action(Kind::WidgetUpdated),
+            "autocomplete" => action(Kind::Autocomplete),
+            kind => Kind::from_name(kind).map(Route::Kind),
+        };
+        let route = route.ok_or_else(|| {
+            error(
+                "invalid_argument",
+                Some(&format!("routes[{index}]")),
+                &format!("`{on}` is not a route (or it needs a key)"),
+            )
+        })?;
+        #[allow(clippy::cast_possible_truncation)] // a handler count
+        routes.insert(route, index as u32);
+    }
+    Ok(routes)
 }
 
 /// `options[key]` as a duration in whole seconds (negative values are 0).

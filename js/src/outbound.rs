@@ -146,11 +146,14 @@ struct Transmit<'a> {
 #[wasm_bindgen]
 impl Outbox {
     /// An outbox. `options.seed` seeds the retry jitter (drawn from
-    /// `crypto.getRandomValues` when absent); `options.state` restores an
-    /// outbox saved with `save()`.
+    /// `crypto.getRandomValues` when absent); `options.quota` sets the
+    /// per-space write quota (`{ limit, windowMs }`; Chat's 60 per 60 s by
+    /// default); `options.state` restores an outbox saved with `save()`.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_optional_param_type = "{ seed?: number; state?: string }")]
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "{ seed?: number; state?: string; quota?: { limit: number; windowMs: number } }"
+        )]
         options: Option<JsValue>,
     ) -> Result<Outbox, JsValue> {
         let options = options.unwrap_or(JsValue::UNDEFINED);
@@ -172,8 +175,20 @@ impl Outbox {
             Some(seed) => seed as u64,
             None => random_seed(),
         };
+        let mut config = OutboxConfig::new(seed);
+        let quota = get(&options, "quota");
+        if let (Some(limit), Some(window)) = (
+            get(&quota, "limit").as_f64(),
+            get(&quota, "windowMs").as_f64(),
+        ) {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // small counts
+            {
+                config.quota.limit = (limit.max(1.0)) as u32;
+                config.quota.window = std::time::Duration::from_millis(window.max(0.0) as u64);
+            }
+        }
         Ok(Self {
-            inner: outbound::Outbox::new(OutboxConfig::new(seed)),
+            inner: outbound::Outbox::new(config),
         })
     }
 
@@ -284,7 +299,7 @@ impl Outbox {
 /// A `WebhookRequest` (read through its `toJSON`), a deferred item of
 /// `handle`'s result, or `{ space, message, options? }`.
 fn outbound_request(value: &JsValue) -> Result<OutboundRequest, JsValue> {
-    if get(value, "space").is_undefined() {
+    if get(value, "space").is_undefined() && get(value, "name").is_undefined() {
         use wasm_bindgen::convert::TryFromJsValue;
         let request = call_hidden(value, "__copy")
             .and_then(|copy| WebhookRequest::try_from_js_value(copy).ok())
@@ -297,29 +312,38 @@ fn outbound_request(value: &JsValue) -> Result<OutboundRequest, JsValue> {
             })?;
         return Ok(request.inner.into());
     }
-    let space = get(value, "space").as_string().unwrap_or_default();
     let message: Message = from_js(&get(value, "message"), "message")?;
+    let string = |key: &str| get(value, key).as_string();
     // A deferred item is read field by field: deserializing the tagged enum
     // would buffer the message through serde's `Content`, another copy of
     // the message model's code in the module.
-    match get(value, "type").as_string().as_deref() {
-        Some("createMessage") => {
-            let request_id = get(value, "requestId").as_string().unwrap_or_default();
-            Deferred::create_message(space, message)
-                .with_request_id(request_id)
-                .into_request()
-                .map_err(|e| js_error(&e))
+    let deferred = match string("type").as_deref() {
+        Some("createMessage") => Deferred::CreateMessage {
+            space: string("space").unwrap_or_default(),
+            message,
+            request_id: string("requestId").unwrap_or_default(),
+            message_id: string("messageId"),
+        },
+        Some("updateMessage") => Deferred::UpdateMessage {
+            name: string("name").unwrap_or_default(),
+            message,
+            allow_missing: get(value, "allowMissing").as_bool() == Some(true),
+            request_id: string("requestId").unwrap_or_default(),
+        },
+        Some(kind) => {
+            return Err(error(
+                "invalid_argument",
+                Some("type"),
+                &format!("deferred work of an unknown type `{kind}`"),
+            ));
         }
-        Some(kind) => Err(error(
-            "invalid_argument",
-            Some("type"),
-            &format!("deferred work of an unknown type `{kind}`"),
-        )),
         None => {
+            let space = string("space").unwrap_or_default();
             let request = CreateMessageRequest::new(&space, message).map_err(|e| js_error(&e))?;
-            Ok(with_options(request, &get(value, "options"))?.into())
+            return Ok(with_options(request, &get(value, "options"))?.into());
         }
-    }
+    };
+    deferred.into_request().map_err(|e| js_error(&e))
 }
 
 /// 64 random bits from `crypto.getRandomValues`, or from `Math.random`

@@ -58,9 +58,11 @@ pub(super) fn key(event: &Event, ttl: Duration) -> Option<DedupKey> {
 
 /// A deterministic `requestId` for step `step` of the work caused by `base`.
 pub(super) fn request_id(base: &str, step: usize) -> String {
-    // FNV-1a over the key: stable across hosts and runs.
+    // FNV-1a over the key and the step as 8 bytes: stable across hosts and
+    // runs (a `usize` is 4 bytes on wasm32, so it is widened first).
+    let step_bytes = u64::try_from(step).unwrap_or(u64::MAX).to_le_bytes();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in base.bytes().chain(step.to_le_bytes()) {
+    for b in base.bytes().chain(step_bytes) {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
     format!("gchat-{h:016x}-{step}")

@@ -38,6 +38,7 @@ pub fn default_app() -> Router {
         })
         .on_dialog_submit("submitContact", |event, _| Ok(submit_contact(event)))
         .on_dialog_cancel(|_, _| Ok(Reply::close_dialog(None)))
+        .on_unknown_command(|event, _| Ok(Reply::text(unknown_command(event))))
         .on_message(|event, _| {
             Ok(Reply::text(format!(
                 "You said: {}\nTry /help.",
@@ -72,6 +73,20 @@ fn command_list() -> String {
         .map(|(cmd, what)| format!("• {} — {}", text::code(cmd), what))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The answer to a command the app does not have: never silence.
+fn unknown_command(event: &Event) -> String {
+    let command = event.command();
+    let which = match (
+        command.as_ref().and_then(|c| c.name),
+        command.and_then(|c| c.id),
+    ) {
+        (Some(name), _) => format!(" {}", text::code(name)),
+        (None, Some(id)) => format!(" (id {id})"),
+        (None, None) => String::new(),
+    };
+    format!("Unknown command{which}, try {}.", text::code("/help"))
 }
 
 fn help() -> String {

@@ -13,7 +13,7 @@
 //! |---|---|
 //! | `response` | sends it (status, headers, JSON body) |
 //! | `deferred` | carries it out after responding (async replies, follow-ups), each once, by its idempotency key |
-//! | `key_requests` | fetches those key documents (one fetch at a time per URL) and updates its [`KeySet`] |
+//! | `key_requests` | fetches those key documents (one fetch at a time per URL) and updates its [`KeySet`](crate::auth::KeySet) |
 //! | `dedup` | remembers the key for the time given; a repeat delivery is answered from memory ([`Deduper`] does this) |
 //! | `log` | writes one structured line |
 //!
@@ -35,30 +35,28 @@
 mod config;
 mod dedup;
 mod default_app;
+mod deferred;
+mod engine;
 pub mod ingest;
 mod reply;
 mod router;
 pub mod template;
 
-use std::time::Duration;
-
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::ErrorCode;
-use crate::auth::{
-    KeyRequest, KeySet, PureRust, SignatureCheck, Unverified, VerifiedClaims, Verifier, VerifyError,
-};
-use crate::event::{self, Event, ParseError, ParseOptions};
-use crate::message::model::Message;
-use crate::outbound::{CreateMessageRequest, OutboundRequest, RequestError};
+use crate::auth::KeyRequest;
+use crate::event::Event;
 use crate::time::Timestamp;
 
 pub use config::{ConfigApp, ConfigError};
 pub use dedup::{DedupKey, Deduper};
 pub use default_app::default_app;
+pub use deferred::Deferred;
+pub use engine::{Accepted, Engine, WorkIds};
 pub use reply::{Reply, ReplyAction, ReplyError};
-pub use router::{Handler, Router};
+pub use router::{Handler, Route, Router, Routes};
 
 /// An HTTP request as plain data.
 #[derive(Clone, Debug)]
@@ -129,74 +127,6 @@ impl Response {
     }
 }
 
-/// Work the host carries out after responding.
-///
-/// Serialized only (`{"type": "createMessage", ...}`): a host that reads it
-/// back (the JS package, from `handle`'s result) takes the fields and
-/// [`with_request_id`](Self::with_request_id), since serde would read the
-/// tagged enum through its buffer type, one more copy of the message
-/// model's code in the wasm module.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase", tag = "type")]
-#[non_exhaustive]
-pub enum Deferred {
-    /// Post a message with the Chat API (`spaces.messages.create`).
-    #[serde(rename_all = "camelCase")]
-    CreateMessage {
-        /// The space, `spaces/…`.
-        space: String,
-        /// The message (its `thread` says where).
-        message: Message,
-        /// The idempotency key, sent as `requestId`: the same work never posts twice.
-        request_id: String,
-    },
-}
-
-impl Deferred {
-    /// A message to post later in `space`; the engine fills the request id.
-    pub fn create_message(space: impl Into<String>, message: Message) -> Self {
-        Self::CreateMessage {
-            space: space.into(),
-            message,
-            request_id: String::new(),
-        }
-    }
-
-    /// The same work with this request id (the one the engine gave it, when
-    /// the host reads deferred work back from JSON).
-    #[must_use]
-    pub fn with_request_id(self, id: impl Into<String>) -> Self {
-        match self {
-            Self::CreateMessage { space, message, .. } => Self::CreateMessage {
-                space,
-                message,
-                request_id: id.into(),
-            },
-        }
-    }
-
-    /// The request that carries it out, to send or queue in an
-    /// [`Outbox`](crate::outbound::Outbox): the `requestId` is the engine's
-    /// deterministic one, so a repeat delivery of the event posts nothing new.
-    ///
-    /// # Errors
-    /// What Chat would refuse ([`RequestError`]).
-    pub fn into_request(self) -> Result<OutboundRequest, RequestError> {
-        match self {
-            Self::CreateMessage {
-                space,
-                message,
-                request_id,
-            } => {
-                let mut request = CreateMessageRequest::new(&space, message)?;
-                request.options.request_id = Some(request_id).filter(|id| !id.is_empty());
-                Ok(request.into())
-            }
-        }
-    }
-}
-
 /// One structured log line for the request.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
@@ -217,6 +147,9 @@ pub struct LogRecord {
     /// The error code, when something was refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'static str>,
+    /// Where the fault is (a JSON path or pointer), when the error has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     /// The error message (never sent to the client).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
@@ -278,7 +211,7 @@ pub struct Context {
 }
 
 /// Why an app could not answer.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AppError {
     /// A template failed to render.
@@ -292,6 +225,17 @@ pub enum AppError {
     /// The handler failed.
     #[error("{0}")]
     Handler(String),
+    /// The handler's answer is not a reply (see [`Reply::from_json`]).
+    #[error("the handler's answer is not a reply: {detail} (at {path})")]
+    InvalidReply {
+        /// The JSON Pointer of the fault in the answer.
+        path: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The reply is one Chat would refuse or ignore for this event.
+    #[error(transparent)]
+    Reply(#[from] ReplyError),
 }
 
 impl ErrorCode for AppError {
@@ -299,6 +243,16 @@ impl ErrorCode for AppError {
         match self {
             Self::Template { .. } => "template_error",
             Self::Handler(_) => "handler_error",
+            Self::InvalidReply { .. } => "invalid_reply",
+            Self::Reply(e) => e.code(),
+        }
+    }
+
+    fn path(&self) -> Option<&str> {
+        match self {
+            Self::InvalidReply { path, .. } => Some(path),
+            Self::Reply(e) => e.path(),
+            Self::Template { .. } | Self::Handler(_) => None,
         }
     }
 }
@@ -308,269 +262,4 @@ impl ErrorCode for AppError {
 pub trait App: Send + Sync {
     /// The reply to `event`.
     fn handle(&self, event: &Event, cx: &Context) -> Result<Reply, AppError>;
-}
-
-/// The engine: a verifier and an app.
-pub struct Engine {
-    app: Box<dyn App>,
-    verifier: Verifier,
-    parse: ParseOptions,
-    dedup_ttl: Duration,
-}
-
-impl std::fmt::Debug for Engine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine")
-            .field("verifier", &self.verifier)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Engine {
-    /// How long a dedup key is remembered by default: Chat redelivers a
-    /// failed request up to twice, within a few minutes.
-    pub const DEFAULT_DEDUP_TTL: Duration = Duration::from_secs(600);
-
-    /// An engine running `app` behind `verifier`.
-    pub fn new(app: impl App + 'static, verifier: Verifier) -> Self {
-        Self {
-            app: Box::new(app),
-            verifier,
-            parse: ParseOptions::default(),
-            dedup_ttl: Self::DEFAULT_DEDUP_TTL,
-        }
-    }
-
-    /// Sets the body size limit (default 1 MiB).
-    #[must_use]
-    pub fn with_max_body(mut self, bytes: usize) -> Self {
-        self.parse = ParseOptions::with_max_bytes(bytes);
-        self
-    }
-
-    /// The verifier.
-    pub fn verifier(&self) -> &Verifier {
-        &self.verifier
-    }
-
-    /// Handles a request, with gchat's own signature check.
-    pub fn handle(&self, request: &Request<'_>, now: Timestamp, keys: &KeySet) -> Outcome {
-        self.handle_with(request, now, keys, &PureRust)
-    }
-
-    /// Handles a request, answering repeat deliveries from `deduper`.
-    pub fn handle_dedup(
-        &self,
-        request: &Request<'_>,
-        now: Timestamp,
-        keys: &KeySet,
-        deduper: &mut Deduper,
-    ) -> Outcome {
-        let verify = |header: &str| self.verifier.verify(header, keys, now);
-        self.run(request, now, verify, Some(deduper))
-    }
-
-    /// Handles a request with the host's signature check.
-    pub fn handle_with(
-        &self,
-        request: &Request<'_>,
-        now: Timestamp,
-        keys: &KeySet,
-        check: &dyn SignatureCheck,
-    ) -> Outcome {
-        let verify = |header: &str| self.verifier.verify_with(header, keys, now, check);
-        self.run(request, now, verify, None)
-    }
-
-    /// Handles a request with a signature check that is asynchronous (the
-    /// runtime's WebCrypto, say): `check` is called with the prepared token
-    /// and must start its work before returning its future. While it runs,
-    /// the engine computes the answer assuming a valid signature; that answer
-    /// is released only if the check says the signature is valid, and the
-    /// refusal is returned otherwise. Requests refused before the signature
-    /// (no token, unknown key, ...) never call `check`.
-    ///
-    /// The answer is the same as [`handle_with`](Self::handle_with) with a
-    /// check giving the same verdict.
-    pub async fn handle_async<F, Fut>(
-        &self,
-        request: &Request<'_>,
-        now: Timestamp,
-        keys: &KeySet,
-        check: F,
-    ) -> Outcome
-    where
-        F: FnOnce(&Unverified) -> Fut,
-        Fut: Future<Output = bool>,
-    {
-        let header = request.header_value("authorization").unwrap_or_default();
-        let Ok(token) = self.verifier.prepare(header, keys, now) else {
-            // Refused before any signature check (or verification is off).
-            return self.handle_with(request, now, keys, &PureRust);
-        };
-        let pending = check(&token);
-        let if_valid = self.handle_checked(request, now, token.clone(), true);
-        if pending.await {
-            if_valid
-        } else {
-            self.handle_checked(request, now, token, false)
-        }
-    }
-
-    /// Handles a request whose token was prepared by
-    /// [`Verifier::prepare`](crate::auth::Verifier::prepare) (with the
-    /// request's `Authorization` header), given the verdict of the host's
-    /// check of its signature: the two steps of [`handle_async`](Self::handle_async),
-    /// for hosts that start the check earlier (as soon as the headers are
-    /// in) or present the answer before the verdict arrives.
-    pub fn handle_checked(
-        &self,
-        request: &Request<'_>,
-        now: Timestamp,
-        token: Unverified,
-        signature_ok: bool,
-    ) -> Outcome {
-        let verify = |_: &str| self.verifier.finish(token, signature_ok, now);
-        self.run(request, now, verify, None)
-    }
-
-    /// The pipeline, with the token check `verify` (given the
-    /// `Authorization` header) in its place after the method and size checks.
-    fn run(
-        &self,
-        request: &Request<'_>,
-        now: Timestamp,
-        verify: impl FnOnce(&str) -> Result<VerifiedClaims, VerifyError>,
-        deduper: Option<&mut Deduper>,
-    ) -> Outcome {
-        let mut log = LogRecord {
-            insecure: self.verifier.is_insecure(),
-            ..LogRecord::default()
-        };
-        if !request.method.eq_ignore_ascii_case("POST") {
-            let mut out = Outcome::refuse(405, &MethodNotAllowed, log);
-            out.response.headers.push(("allow".into(), "POST".into()));
-            return out;
-        }
-        if request.body.len() > self.parse.max_bytes {
-            let e = ParseError::TooLarge {
-                size: request.body.len(),
-                limit: self.parse.max_bytes,
-            };
-            return Outcome::refuse(413, &e, log);
-        }
-        let header = request.header_value("authorization").unwrap_or_default();
-        let key_requests = match verify(header) {
-            Ok(verified) => verified.key_request.into_iter().collect(),
-            Err(e) => {
-                let mut out = Outcome::refuse(401, &e, log);
-                out.key_requests = e.key_requests().to_vec();
-                return out;
-            }
-        };
-        let event = match event::parse_with(request.body, &self.parse) {
-            Ok(event) => event,
-            Err(e) => {
-                let status = if matches!(e, ParseError::TooLarge { .. }) {
-                    413
-                } else {
-                    400
-                };
-                return Outcome {
-                    key_requests,
-                    ..Outcome::refuse(status, &e, log)
-                };
-            }
-        };
-        log.format = Some(event.format().as_str());
-        log.kind = Some(event.kind().as_str());
-        let dedup = dedup::key(&event, self.dedup_ttl);
-        if let (Some(deduper), Some(key)) = (deduper, &dedup) {
-            if let Some(response) = deduper.seen(&key.key, now) {
-                log.duplicate = true;
-                log.status = response.status;
-                return Outcome {
-                    response,
-                    deferred: Vec::new(),
-                    key_requests,
-                    dedup: dedup.clone(),
-                    log,
-                };
-            }
-            let outcome = self.answer(&event, now, key_requests, dedup.clone(), log);
-            deduper.remember(key, outcome.response.clone(), now);
-            return outcome;
-        }
-        self.answer(&event, now, key_requests, dedup, log)
-    }
-
-    fn answer(
-        &self,
-        event: &Event,
-        now: Timestamp,
-        key_requests: Vec<KeyRequest>,
-        dedup: Option<DedupKey>,
-        mut log: LogRecord,
-    ) -> Outcome {
-        let cx = Context { now };
-        let (body, deferred) = match self.app.handle(event, &cx) {
-            Ok(reply) => match reply::render(&reply.action, event) {
-                Ok(body) => {
-                    log.reply = Some(reply.action.name());
-                    (body, number_deferred(reply.deferred, dedup.as_ref()))
-                }
-                Err(e) => {
-                    log.error = Some(e.code());
-                    log.detail = Some(e.to_string());
-                    (serde_json::json!({}), Vec::new())
-                }
-            },
-            Err(e) => {
-                log.error = Some(e.code());
-                log.detail = Some(e.to_string());
-                (serde_json::json!({}), Vec::new())
-            }
-        };
-        log.status = 200;
-        Outcome {
-            response: Response::with_json(200, &body),
-            deferred,
-            key_requests,
-            dedup,
-            log,
-        }
-    }
-}
-
-/// Gives each deferred item a request id derived from the event, so that a
-/// redelivered event or a resend never posts twice.
-fn number_deferred(deferred: Vec<Deferred>, dedup: Option<&DedupKey>) -> Vec<Deferred> {
-    let base = dedup.map_or_else(|| "event".to_owned(), |d| d.key.clone());
-    deferred
-        .into_iter()
-        .enumerate()
-        .map(|(step, item)| match item {
-            Deferred::CreateMessage {
-                space,
-                message,
-                request_id,
-            } if request_id.is_empty() => Deferred::CreateMessage {
-                space,
-                message,
-                request_id: dedup::request_id(&base, step),
-            },
-            other => other,
-        })
-        .collect()
-}
-
-/// A method other than POST.
-#[derive(Debug, thiserror::Error)]
-#[error("Chat sends events with POST")]
-struct MethodNotAllowed;
-
-impl ErrorCode for MethodNotAllowed {
-    fn code(&self) -> &'static str {
-        "method_not_allowed"
-    }
 }

@@ -1,5 +1,6 @@
-//! Apps in Rust: a router from event kinds, commands and action functions to
-//! handlers.
+//! Routing: which handler answers an event. [`Routes`] holds handlers of
+//! any type (Rust closures in [`Router`], a JS handler's index in the npm
+//! package), so every host routes with this one implementation.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,39 +9,119 @@ use crate::event::{AnnotationType, Event, Kind, UserType};
 
 use super::{App, AppError, Context, Reply};
 
+/// Where a handler is mounted.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Route {
+    /// Every event of this kind not routed more precisely.
+    Kind(Kind),
+    /// Messages in spaces that @mention the app (direct messages go to
+    /// `Kind(Message)`).
+    Mention,
+    /// A slash or quick command, by name (`/help`) or id (`"3"`).
+    Command(String),
+    /// A card action, dialog step, widget update or autocomplete query of
+    /// this kind, by the action's function (`__action_method_name__` for
+    /// add-ons converted from classic apps).
+    Action(Kind, String),
+    /// A command no `Command` route names.
+    UnknownCommand,
+    /// Every event nothing else routes.
+    Fallback,
+}
+
+/// Handlers by [`Route`], and the matching of events to them.
+///
+/// Commands match by name, then by id; actions by the kind and function; a
+/// message that @mentions the app in a space goes to [`Route::Mention`] if
+/// set, else to `Kind(Message)`; an unrouted command goes to
+/// [`Route::UnknownCommand`]; then the event's kind; then
+/// [`Route::Fallback`].
+#[derive(Clone, Debug)]
+pub struct Routes<H> {
+    routes: HashMap<Route, H>,
+}
+
+impl<H> Default for Routes<H> {
+    fn default() -> Self {
+        Self {
+            routes: HashMap::new(),
+        }
+    }
+}
+
+impl<H> Routes<H> {
+    /// No routes.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Mounts `handler` at `route`, returning the one it replaces.
+    pub fn insert(&mut self, route: Route, handler: H) -> Option<H> {
+        self.routes.insert(route, handler)
+    }
+
+    /// The routes mounted.
+    pub fn routes(&self) -> impl Iterator<Item = &Route> {
+        self.routes.keys()
+    }
+
+    /// The command names routed (for generated help).
+    pub fn command_names(&self) -> impl Iterator<Item = &str> {
+        self.routes.keys().filter_map(|r| match r {
+            Route::Command(name) if name.starts_with('/') => Some(name.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The handler for `event`, or `None` when nothing routes it.
+    pub fn route(&self, event: &Event) -> Option<&H> {
+        let get = |route: Route| self.routes.get(&route);
+        let kind = event.kind();
+        if let Some(cmd) = event.command() {
+            let by_name = cmd.name.and_then(|n| get(Route::Command(n.to_owned())));
+            let by_id = || cmd.id.and_then(|id| get(Route::Command(id.to_string())));
+            if let Some(h) = by_name.or_else(by_id) {
+                return Some(h);
+            }
+        }
+        if let Some(function) = event.action().and_then(|a| a.function) {
+            if let Some(h) = get(Route::Action(kind, function.to_owned())) {
+                return Some(h);
+            }
+        }
+        if kind == Kind::Message && mentions_app(event) {
+            if let Some(h) = get(Route::Mention) {
+                return Some(h);
+            }
+        }
+        let command = matches!(kind, Kind::SlashCommand | Kind::AppCommand);
+        command
+            .then(|| get(Route::UnknownCommand))
+            .flatten()
+            .or_else(|| get(Route::Kind(kind)))
+            .or_else(|| get(Route::Fallback))
+    }
+}
+
 /// A handler: a pure function from the event to a reply.
 pub type Handler = Arc<dyn Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync>;
 
-/// Routes events to handlers.
+/// An [`App`] of Rust handlers, mounted with the `on_*` methods.
 ///
-/// Commands match by name (`/help`) or by id (`"7"`); card actions,
-/// dialog steps and widget updates match by the action's function. A
-/// message that @mentions the app in a space goes to `on_mention` if set,
-/// else to `on_message`. Unrouted events get no reply (`{}`), except that
-/// [`on_fallback`](Self::on_fallback) catches them all.
+/// Routing is [`Routes`]'s. Unrouted events get no reply (`{}`), except
+/// that [`on_fallback`](Self::on_fallback) catches them all.
 #[derive(Clone, Default)]
 pub struct Router {
-    kinds: HashMap<Kind, Handler>,
-    mention: Option<Handler>,
-    commands: HashMap<String, Handler>,
-    actions: HashMap<(Kind, String), Handler>,
-    fallback: Option<Handler>,
+    routes: Routes<Handler>,
 }
 
 impl std::fmt::Debug for Router {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Router")
-            .field("kinds", &self.kinds.keys().collect::<Vec<_>>())
-            .field("commands", &self.commands.keys().collect::<Vec<_>>())
-            .field("actions", &self.actions.keys().collect::<Vec<_>>())
-            .finish_non_exhaustive()
+            .field("routes", &self.routes.routes().collect::<Vec<_>>())
+            .finish()
     }
-}
-
-fn handler(
-    f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
-) -> Handler {
-    Arc::new(f)
 }
 
 macro_rules! on_kind {
@@ -48,9 +129,8 @@ macro_rules! on_kind {
         $(
             $(#[$m])*
             #[must_use]
-            pub fn $name(mut self, f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static) -> Self {
-                self.kinds.insert(Kind::$kind, handler(f));
-                self
+            pub fn $name(self, f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static) -> Self {
+                self.on(Route::Kind(Kind::$kind), f)
             }
         )*
     };
@@ -62,12 +142,11 @@ macro_rules! on_function {
             $(#[$m])*
             #[must_use]
             pub fn $name(
-                mut self,
+                self,
                 function: impl Into<String>,
                 f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
             ) -> Self {
-                self.actions.insert((Kind::$kind, function.into()), handler(f));
-                self
+                self.on(Route::Action(Kind::$kind, function.into()), f)
             }
         )*
     };
@@ -77,6 +156,17 @@ impl Router {
     /// An empty router.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Mounts `f` at `route`.
+    #[must_use]
+    pub fn on(
+        mut self,
+        route: Route,
+        f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
+    ) -> Self {
+        self.routes.insert(route, Arc::new(f));
+        self
     }
 
     on_kind! {
@@ -96,6 +186,8 @@ impl Router {
         on_dialog_cancel => DialogCancel,
         /// Any card click not routed by function.
         on_card_clicked => CardClicked,
+        /// A Workspace Events space event (Pub/Sub).
+        on_space_event => SpaceEvent,
     }
 
     on_function! {
@@ -114,63 +206,44 @@ impl Router {
     /// Messages in spaces that @mention the app.
     #[must_use]
     pub fn on_mention(
-        mut self,
+        self,
         f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
     ) -> Self {
-        self.mention = Some(handler(f));
-        self
+        self.on(Route::Mention, f)
     }
 
     /// A slash or quick command, by name (`/help`) or id (`"3"`). A
     /// dialog-opening command is routed here too.
     #[must_use]
     pub fn on_command(
-        mut self,
+        self,
         name_or_id: impl Into<String>,
         f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
     ) -> Self {
-        self.commands.insert(name_or_id.into(), handler(f));
-        self
+        self.on(Route::Command(name_or_id.into()), f)
+    }
+
+    /// Commands no [`on_command`](Self::on_command) names.
+    #[must_use]
+    pub fn on_unknown_command(
+        self,
+        f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
+    ) -> Self {
+        self.on(Route::UnknownCommand, f)
     }
 
     /// Every event nothing else routes.
     #[must_use]
     pub fn on_fallback(
-        mut self,
+        self,
         f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
     ) -> Self {
-        self.fallback = Some(handler(f));
-        self
+        self.on(Route::Fallback, f)
     }
 
     /// The command names routed (for generated help).
     pub fn command_names(&self) -> impl Iterator<Item = &str> {
-        self.commands
-            .keys()
-            .map(String::as_str)
-            .filter(|k| k.starts_with('/'))
-    }
-
-    fn route(&self, event: &Event) -> Option<&Handler> {
-        let kind = event.kind();
-        if let Some(cmd) = event.command() {
-            let by_name = cmd.name.and_then(|n| self.commands.get(n));
-            let by_id = cmd.id.and_then(|id| self.commands.get(&id.to_string()));
-            if let Some(h) = by_name.or(by_id) {
-                return Some(h);
-            }
-        }
-        if let Some(function) = event.action().and_then(|a| a.function) {
-            if let Some(h) = self.actions.get(&(kind, function.to_owned())) {
-                return Some(h);
-            }
-        }
-        if kind == Kind::Message && mentions_app(event) {
-            if let Some(h) = &self.mention {
-                return Some(h);
-            }
-        }
-        self.kinds.get(&kind).or(self.fallback.as_ref())
+        self.routes.command_names()
     }
 }
 
@@ -196,7 +269,7 @@ fn mentions_app(event: &Event) -> bool {
 
 impl App for Router {
     fn handle(&self, event: &Event, cx: &Context) -> Result<Reply, AppError> {
-        match self.route(event) {
+        match self.routes.route(event) {
             Some(h) => h(event, cx),
             None => Ok(Reply::none()),
         }

@@ -8,6 +8,7 @@
 //! | [`WebhookUrl`] | a checked incoming-webhook URL; prints with its `key` and `token` redacted |
 //! | [`WebhookRequest`] | a message for a webhook, linted first, with a thread key, reply option and idempotency key |
 //! | [`CreateMessageRequest`] | the same through `spaces.messages.create`, with app authentication |
+//! | [`UpdateMessageRequest`] | an edit through `spaces.messages.patch` (`updateMask`, `allowMissing`), with app authentication |
 //! | [`HttpRequest`] / [`Response`] | what the host sends, and what became of it |
 //! | [`decide`] | reads a response (`google.rpc.Status` included) into delivered, retry or give up with a hint |
 //! | [`RetryPolicy`] | exponential backoff with full jitter from the host's seed |
@@ -65,7 +66,7 @@ pub use outbox::{EnqueueError, Outbox, OutboxConfig, OutboxEvent, OutboxId, Tran
 pub use pacer::{Pacer, Quota};
 pub use request::{
     CreateMessageRequest, MAX_THREAD_KEY, OutboundRequest, ReplyOption, RequestError, SendOptions,
-    WebhookRequest, client_message_id_for, request_id_for,
+    UpdateMessageRequest, WebhookRequest, client_message_id_for, request_id_for,
 };
 pub use retry::RetryPolicy;
 pub use status::{Decision, Delivered, Failure, FieldViolation, Status, decide};

@@ -68,6 +68,14 @@ pub enum RequestError {
         /// The name given.
         space: String,
     },
+    /// The message name is not `spaces/{space}/messages/{id}`.
+    #[error(
+        "`{name}` is not a message name like spaces/AAAA/messages/BBBB or spaces/AAAA/messages/client-…"
+    )]
+    BadMessageName {
+        /// The name given.
+        name: String,
+    },
 }
 
 impl crate::ErrorCode for RequestError {
@@ -77,6 +85,7 @@ impl crate::ErrorCode for RequestError {
             Self::Invalid { code, .. } => code,
             Self::ThreadKeyTooLong { .. } => "thread_key_too_long",
             Self::BadSpace { .. } => "bad_space",
+            Self::BadMessageName { .. } => "bad_message_name",
         }
     }
 
@@ -180,6 +189,121 @@ pub struct CreateMessageRequest {
     /// Thread, reply option and idempotency.
     #[serde(default)]
     pub options: SendOptions,
+}
+
+/// A `spaces.messages.patch` call with app authentication: an edit of a
+/// message the app created (a progressive reply, a status that changes).
+///
+/// The message is named by its resource name, which may hold a
+/// client-assigned id (`spaces/S/messages/client-…`). With
+/// [`allow_missing`](Self::allow_missing) a missing message is created, so
+/// an edit queued before its create is answered, or retried after a lost
+/// answer, still lands once.
+///
+/// ```
+/// use gchat::message::model::Message;
+/// use gchat::outbound::UpdateMessageRequest;
+///
+/// let edit = UpdateMessageRequest::new("spaces/AAA/messages/client-1", Message::text("done"))?
+///     .allow_missing();
+/// let http = edit.to_http();
+/// assert_eq!(http.method, "PATCH");
+/// assert!(http.url.ends_with("/v1/spaces/AAA/messages/client-1?updateMask=text&allowMissing=true"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateMessageRequest {
+    /// `spaces/{space}/messages/{message}`.
+    pub name: String,
+    /// The new content.
+    pub message: Message,
+    /// The fields replaced (`updateMask`): by default the content fields
+    /// the message sets.
+    pub update_mask: Vec<String>,
+    /// `allowMissing`: create the message if it does not exist (needs a
+    /// client-assigned id).
+    #[serde(default)]
+    pub allow_missing: bool,
+    /// The outbox's idempotency key (`request_id`; an edit sends none on
+    /// the wire, being idempotent itself).
+    #[serde(default)]
+    pub options: SendOptions,
+}
+
+impl UpdateMessageRequest {
+    /// An edit of message `name` to `message`, refused for a malformed name,
+    /// an empty message or one the linter refuses.
+    pub fn new(name: &str, message: Message) -> Result<Self, RequestError> {
+        let parts: Vec<&str> = name.split('/').collect();
+        // Dots are in real ids (`M1.M1`), but a `.` or `..` segment would
+        // move the request elsewhere once the URL is normalized.
+        let id_ok = |id: &str| {
+            !matches!(id, "" | "." | "..")
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        };
+        let valid = matches!(parts.as_slice(), ["spaces", space, "messages", id] if id_ok(space) && id_ok(id));
+        if !valid {
+            return Err(RequestError::BadMessageName { name: name.into() });
+        }
+        check_message(&message)?;
+        let fields = [
+            ("text", message.text.is_some()),
+            ("cardsV2", message.cards_v2.is_some()),
+            ("cards", message.cards.is_some()),
+            ("accessoryWidgets", message.accessory_widgets.is_some()),
+            ("attachment", message.attachment.is_some()),
+            (
+                "quotedMessageMetadata",
+                message.quoted_message_metadata.is_some(),
+            ),
+        ];
+        let update_mask = fields
+            .into_iter()
+            .filter(|(_, set)| *set)
+            .map(|(field, _)| field.to_owned())
+            .collect();
+        Ok(Self {
+            name: name.into(),
+            message,
+            update_mask,
+            allow_missing: false,
+            options: SendOptions::default(),
+        })
+    }
+
+    /// Creates the message if it is missing (its id must be client-assigned).
+    #[must_use]
+    pub fn allow_missing(mut self) -> Self {
+        self.allow_missing = true;
+        self
+    }
+
+    /// Derives the outbox's idempotency key from the caller's key.
+    #[must_use]
+    pub fn idempotency_key(mut self, key: &str) -> Self {
+        self.options.request_id = Some(request_id_for(key));
+        self
+    }
+
+    /// The space's id.
+    pub fn space_id(&self) -> &str {
+        self.name.split('/').nth(1).unwrap_or_default()
+    }
+
+    /// The HTTP request, to [`CHAT_API_BASE`], without `Authorization`.
+    pub fn to_http(&self) -> HttpRequest {
+        let mask = encode_component(&self.update_mask.join(","));
+        let mut url = format!("{CHAT_API_BASE}/v1/{}?updateMask={mask}", self.name);
+        if self.allow_missing {
+            url.push_str("&allowMissing=true");
+        }
+        let mut request = HttpRequest::post_json(url, crate::wire::to_text(&self.message));
+        request.method = "PATCH".into();
+        request
+    }
 }
 
 impl WebhookRequest {
@@ -287,6 +411,8 @@ pub enum OutboundRequest {
     Webhook(WebhookRequest),
     /// Through `spaces.messages.create`, with app authentication.
     CreateMessage(CreateMessageRequest),
+    /// Through `spaces.messages.patch`, with app authentication.
+    UpdateMessage(UpdateMessageRequest),
 }
 
 impl OutboundRequest {
@@ -295,6 +421,7 @@ impl OutboundRequest {
         match self {
             Self::Webhook(r) => r.url.space_id(),
             Self::CreateMessage(r) => r.space.strip_prefix("spaces/").unwrap_or(&r.space),
+            Self::UpdateMessage(r) => r.space_id(),
         }
     }
 
@@ -303,6 +430,7 @@ impl OutboundRequest {
         match self {
             Self::Webhook(r) => &r.options,
             Self::CreateMessage(r) => &r.options,
+            Self::UpdateMessage(r) => &r.options,
         }
     }
 
@@ -310,6 +438,7 @@ impl OutboundRequest {
         match self {
             Self::Webhook(r) => &mut r.options,
             Self::CreateMessage(r) => &mut r.options,
+            Self::UpdateMessage(r) => &mut r.options,
         }
     }
 
@@ -318,18 +447,25 @@ impl OutboundRequest {
         match self {
             Self::Webhook(r) => r.to_http(),
             Self::CreateMessage(r) => r.to_http(),
+            Self::UpdateMessage(r) => r.to_http(),
         }
     }
 
     /// Whether the host must add app authentication before sending.
     pub fn needs_app_auth(&self) -> bool {
-        matches!(self, Self::CreateMessage(_))
+        !matches!(self, Self::Webhook(_))
     }
 }
 
 impl From<WebhookRequest> for OutboundRequest {
     fn from(r: WebhookRequest) -> Self {
         Self::Webhook(r)
+    }
+}
+
+impl From<UpdateMessageRequest> for OutboundRequest {
+    fn from(r: UpdateMessageRequest) -> Self {
+        Self::UpdateMessage(r)
     }
 }
 

@@ -1,0 +1,558 @@
+// gchat's app API for JavaScript and TypeScript: `App` (handlers on gchat's
+// router), `reply.*`, and `Engine` (`handle` and `fetch`), over the wasm
+// core. The core routes, verifies, checks and renders; this file only
+// awaits handlers and moves data between them and the core. Each entry
+// point (index.js, node.mjs, workerd.js) binds it to its build of the core
+// with `engineClass(core)`.
+
+/** Reply constructors: plain objects the engine checks against the event. */
+export const reply = Object.freeze({
+  /** A text message (Chat markup). */
+  text: (text) => ({ type: "message", message: { text } }),
+  /** A message with one card (`cardId` defaults to "card"). */
+  card: (card, options = {}) => ({
+    type: "message",
+    message: {
+      ...(options.text === undefined ? {} : { text: options.text }),
+      cardsV2: [{ cardId: options.cardId ?? "card", card }],
+    },
+  }),
+  /** Any message. */
+  message: (message) => ({ type: "message", message }),
+  /** A message only `user` (default: the event's user) sees. */
+  private: (message, user) => ({ type: "private", message: asMessage(message), ...(user ? { user } : {}) }),
+  /** Replace the app's message that was clicked. */
+  updateMessage: (message) => ({ type: "updateMessage", message: asMessage(message) }),
+  /** Replace the cards of a person's message (link previews). */
+  updateUserMessageCards: (cardsV2) => ({ type: "updateUserMessageCards", cardsV2 }),
+  /** Open a dialog (or replace the open one). */
+  openDialog: (card) => ({ type: "openDialog", card }),
+  /** Close the dialog, with an optional notice. */
+  closeDialog: (notification) => ({ type: "closeDialog", ...(notification ? { notification } : {}) }),
+  /** Keep the dialog open and say what to fix. */
+  dialogError: (message, status) => ({ type: "dialogError", message, ...(status ? { status } : {}) }),
+  /** Ask the user to configure or sign in at `url`. */
+  requestConfig: (url) => ({ type: "requestConfig", url }),
+  /** Autocomplete suggestions for the selection input `widget`. */
+  suggestions: (widget, items) => ({ type: "suggestions", widget, items }),
+  /** Show or update the app home card. */
+  appHome: (card) => ({ type: "appHome", card }),
+  /** No answer. */
+  none: () => ({ type: "none" }),
+});
+
+const asMessage = (m) => (typeof m === "string" ? { text: m } : m);
+
+/** What a route key must be, by route. */
+const KEYED = new Set(["command", "action", "dialogRequest", "dialogSubmit", "dialogCancel", "widgetUpdate", "autocomplete"]);
+
+/** An app: handlers mounted on gchat's routes. Each method returns the app. */
+export class App {
+  /** @type {{ on: string, key?: string }[]} */
+  #routes = [];
+  /** @type {Function[]} */
+  #handlers = [];
+
+  /** `options.errorText`: what the user sees when a handler fails. */
+  constructor(options = {}) {
+    this.errorText = options.errorText;
+  }
+
+  #on(on, key, handler) {
+    if (typeof handler !== "function") {
+      throw appError("invalid_argument", `${on}: the handler must be a function, not ${typeof handler}`);
+    }
+    if (KEYED.has(on) && (key === undefined || key === "")) {
+      throw appError("invalid_argument", `${on}: name the ${on === "command" ? "command" : "action's function"}`);
+    }
+    this.#routes.push(key === undefined ? { on } : { on, key: String(key) });
+    this.#handlers.push(handler);
+    return this;
+  }
+
+  /** A slash or quick command, by name (`/weather`) or id. */
+  command(nameOrId, handler) { return this.#on("command", nameOrId, handler); }
+  /** Commands no `.command` names (default: "Unknown command, try /help"). */
+  unknownCommand(handler) { return this.#on("unknownCommand", undefined, handler); }
+  /** Messages in spaces that @mention the app. */
+  mention(handler) { return this.#on("mention", undefined, handler); }
+  /** Direct messages, and mentions when there is no `.mention`. */
+  message(handler) { return this.#on("message", undefined, handler); }
+  /** A card click on an action with this function. */
+  action(fn, handler) { return this.#on("action", fn, handler); }
+  /** Any card click no `.action` routes. */
+  cardClicked(handler) { return this.#on("card_clicked", undefined, handler); }
+  /** A dialog: `open` (a button or command asking for it), `submit`, `cancel`, all by the function `fn`. */
+  dialog(fn, steps) {
+    if (steps?.open) this.#on("dialogRequest", fn, steps.open);
+    if (steps?.submit) this.#on("dialogSubmit", fn, steps.submit);
+    if (steps?.cancel) this.#on("dialogCancel", fn, steps.cancel);
+    return this;
+  }
+  /** Any dialog cancelled (not routed by function). */
+  dialogCancel(handler) { return this.#on("dialog_cancel", undefined, handler); }
+  /** The app was added to a space. */
+  added(handler) { return this.#on("added", undefined, handler); }
+  /** The app was removed (clean up only: no reply is delivered). */
+  removed(handler) { return this.#on("removed", undefined, handler); }
+  /** The app home tab was opened. */
+  appHome(handler) { return this.#on("app_home", undefined, handler); }
+  /** A form on the app home was submitted. */
+  submitForm(handler) { return this.#on("submit_form", undefined, handler); }
+  /** A widget update for this function. */
+  widgetUpdate(fn, handler) { return this.#on("widgetUpdate", fn, handler); }
+  /** An autocomplete query for this function. */
+  autocomplete(fn, handler) { return this.#on("autocomplete", fn, handler); }
+  /** A link matched the app's preview patterns. */
+  linkPreview(handler) { return this.#on("link_preview", undefined, handler); }
+  /** A Workspace Events space event (Pub/Sub). */
+  spaceEvent(handler) { return this.#on("space_event", undefined, handler); }
+  /** Every event nothing else routes. */
+  fallback(handler) { return this.#on("fallback", undefined, handler); }
+
+  /** The routes, for the core (`[{ on, key? }]`, in handler order). */
+  get routes() { return this.#routes.slice(); }
+  /** The handler at a route's index. */
+  handler(index) { return this.#handlers[index]; }
+}
+
+/** An `Error` with a stable `code`. */
+function appError(code, message) {
+  return Object.assign(new Error(message), { code });
+}
+
+/** The default text shown when a handler fails. */
+export const DEFAULT_ERROR_TEXT = "Sorry, something went wrong. Please try again.";
+
+/** Chat's per-space write quota, about one write per second: what the engine's outbox keeps to. */
+const SPACE_QUOTA = { limit: 1, windowMs: 1000 };
+
+/**
+ * A Chat API client for the engine's outbox: `fetch` (global by default),
+ * `token` (an app access token, or a function giving one), `apiBase` (a
+ * stand-in base URL for tests). Returns `send(request) -> { status, body, headers }`.
+ */
+export function chatClient(options = {}) {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  return async (transmit) => {
+    const { request } = transmit;
+    const headers = new Headers(request.headers);
+    if (transmit.needsAppAuth) {
+      const token = typeof options.token === "function" ? await options.token() : options.token;
+      if (!token) throw appError("no_chat_token", "a Chat API call needs an app access token: give chatClient a `token`");
+      headers.set("authorization", `Bearer ${token}`);
+    }
+    let url = request.url;
+    if (options.apiBase) url = options.apiBase.replace(/\/$/, "") + new URL(url).pathname + new URL(url).search;
+    const response = await doFetch(url, { method: request.method, headers, body: request.body });
+    return { status: response.status, body: await response.text(), headers: [...response.headers] };
+  };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The engine's deliveries: the core's `Outbox`, drained by one loop at a time. */
+class Courier {
+  #outbox;
+  #send;
+  #waiting = new Map();
+  #running;
+  #log;
+
+  constructor(core, send, log) {
+    this.#outbox = new core.Outbox({ quota: SPACE_QUOTA });
+    this.#send = send;
+    this.#log = log;
+  }
+
+  /** Queues a deferred item; resolves with its outbox event (`delivered` or `gave_up`). */
+  deliver(item) {
+    const id = this.#outbox.enqueue(item);
+    const done = new Promise((resolve) => this.#waiting.set(id, resolve));
+    this.#running ??= this.#drain();
+    return done;
+  }
+
+  async #drain() {
+    for (;;) {
+      // Checked and cleared with no await between: an item queued from
+      // now on starts a new drain.
+      if (this.#outbox.length === 0) {
+        this.#running = undefined;
+        return;
+      }
+      const transmit = this.#outbox.pollTransmit();
+      if (transmit) {
+        let response;
+        try {
+          response = await this.#send(transmit);
+        } catch (e) {
+          response = { error: String(e?.message ?? e) };
+        }
+        this.#outbox.handleResponse(transmit.id, response);
+      } else {
+        const at = this.#outbox.pollTimeout();
+        await sleep(Math.max(0, Math.min((at ?? Date.now()) - Date.now(), 60_000)));
+      }
+      for (let event; (event = this.#outbox.pollEvent()); ) {
+        this.#log({ outbox: event });
+        if (event.event === "retrying") continue;
+        this.#waiting.get(event.id)?.(event);
+        this.#waiting.delete(event.id);
+      }
+    }
+  }
+}
+
+/**
+ * The context a handler gets: the time, the claims, background work, and
+ * posts and edits through the outbox, each with a request id derived from
+ * the event (a redelivery posts nothing new).
+ */
+class Context {
+  /** The request ids of this event's work. */
+  #ids;
+  #run;
+  #step = 0;
+
+  constructor(accepted, event, run) {
+    this.#ids = accepted.workIds();
+    this.#run = run;
+    this.event = event;
+    this.now = run.now;
+  }
+
+  /** Runs `work` after the response (the host's `waitUntil`). */
+  defer(work) {
+    this.#run.background(typeof work === "function" ? work() : work);
+  }
+
+  /** Posts `message` (in `options.thread`, or the event's thread; in `options.space`, or the event's space). */
+  post(message, options = {}) {
+    const step = this.#step++;
+    const msg = asMessage(message);
+    const thread = options.thread ?? (msg.thread ? undefined : this.event.thread);
+    return this.#run.work({
+      type: "createMessage",
+      space: options.space ?? this.event.space?.name ?? "",
+      message: thread && !msg.thread ? { ...msg, thread: { name: thread } } : msg,
+      requestId: this.#ids.id(step),
+      ...(options.messageId ? { messageId: options.messageId } : {}),
+    });
+  }
+
+  /** Edits message `name` (`spaces/…/messages/…`) to `message`. */
+  update(name, message, options = {}) {
+    const step = this.#step++;
+    return this.#run.work({
+      type: "updateMessage",
+      name,
+      message: asMessage(message),
+      allowMissing: options.allowMissing === true,
+      requestId: this.#ids.id(step),
+    });
+  }
+
+  /**
+   * Answers progressively: posts `options.placeholder` ("…") at once, then
+   * edits it as text arrives from `stream` (strings appended), at most one
+   * write per second per space (edits coalesced), always ending with the
+   * full text and writing nothing after it. Returns `reply.none()` to
+   * return from the handler.
+   */
+  progress(stream, options = {}) {
+    const space = this.event.space?.name ?? "";
+    const id = `client-${this.#ids.id(this.#step).replace(/[^a-z0-9-]/g, "")}`.slice(0, 63);
+    const name = `${space}/messages/${id}`;
+    this.post({ text: options.placeholder ?? "…" }, { messageId: id });
+    this.#run.background((async () => {
+      let text = "";
+      let sent = null;
+      let inFlight = null;
+      const flush = () => {
+        if (inFlight || text === sent) return;
+        const body = text;
+        inFlight = this.update(name, body || "…", { allowMissing: true }).then(() => {
+          sent = body;
+          inFlight = null;
+          flush();
+        });
+      };
+      try {
+        for await (const chunk of stream) {
+          text += String(chunk);
+          flush();
+        }
+      } catch (e) {
+        text += text ? "\n" : "";
+        text += options.errorText ?? this.#run.errorText;
+        this.#run.log({ error: "handler_error", detail: `progress stream: ${e?.message ?? e}` });
+      }
+      // The last edit carries the full text; nothing goes after it.
+      while (inFlight) await inFlight;
+      flush();
+      while (inFlight) await inFlight;
+    })());
+    return reply.none();
+  }
+}
+
+/** The default `log`: one JSON line on the console. */
+const consoleLog = (record) => console.log(JSON.stringify(record));
+
+/** Builds the `Engine` class over a build of the wasm core. */
+export function engineClass(core) {
+  const { CoreEngine, Accepted, KeySet } = core;
+
+  /** A Chat app behind a token verifier: `handle` (plain data out) and `fetch` (`Request` → `Response`). */
+  return class Engine {
+    #core;
+    #app;
+    #courier;
+    #log;
+    #keys;
+    #keyFlights = new Map();
+    #fetch;
+    #seen = new Map();
+    errorText;
+
+    /**
+     * `options.app` (an `App`), or `options.config` (a config-file app), or
+     * neither (gchat's default app); `expectations`, `insecureSkipVerification`,
+     * `leeway`, `refetchCooldown`, `maxBody` as before; `errorText`, what
+     * the user sees when a handler fails; `chat`, how posts and edits are
+     * sent (`chatClient({ token })`, or a test kit's); `log`, where log
+     * lines go; `fetch`, how key documents are fetched.
+     */
+    constructor(options = {}) {
+      const app = options.app;
+      if (app !== undefined && !(app instanceof App)) {
+        throw appError("invalid_argument", "options.app must be an App (import { App } from \"gchat\")");
+      }
+      this.#app = app;
+      this.errorText = options.errorText ?? app?.errorText ?? DEFAULT_ERROR_TEXT;
+      this.#core = new CoreEngine({
+        ...options,
+        app: undefined,
+        chat: undefined,
+        log: undefined,
+        fetch: undefined,
+        ...(app ? { routes: app.routes, errorText: this.errorText } : {}),
+      });
+      this.#log = options.log ?? consoleLog;
+      const send = typeof options.chat === "function" ? options.chat : options.chat?.send;
+      this.#courier = send ? new Courier(core, send, this.#log) : undefined;
+      this.#fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
+    }
+
+    /**
+     * Handles a request (a `Request` or `{ method, headers, body }`) with
+     * `options.keys` at `options.now`: resolves to `{ status, headers,
+     * body, deferred, keyRequests, dedupKey, dedupTtl, log, done }`.
+     * `done` resolves with every piece of deferred work once background
+     * work (`ctx.defer`, `ctx.progress`) has finished (and, with `chat`,
+     * been delivered); without `chat` the host carries `deferred` out.
+     */
+    async handle(request, options = {}) {
+      return this.#handle(request, options, undefined);
+    }
+
+    /** `handle`, answering repeats of an event from `seen` when given. */
+    async #handle(request, options, seen) {
+      const accepted = await this.#core.accept(request, options);
+      if (!(accepted instanceof Accepted)) {
+        accepted.done = Promise.resolve([]);
+        return accepted;
+      }
+      const now = options.now ?? Date.now();
+      const key = accepted.dedupKey;
+      if (!seen || !key) return this.#run(accepted, now);
+      const hit = seen.get(key);
+      if (hit && hit.until > now) {
+        accepted.free();
+        const first = await hit.result;
+        return { ...first, deferred: [], log: { ...first.log, duplicate: true }, done: Promise.resolve([]) };
+      }
+      const result = this.#run(accepted, now);
+      seen.set(key, { until: now + (accepted.dedupTtl ?? 600) * 1000, result });
+      for (const [k, v] of seen) if (v.until <= now) seen.delete(k);
+      return result;
+    }
+
+    async #run(accepted, now) {
+      if (!this.#app) {
+        const result = this.#core.runApp(accepted);
+        const run = new Run(this, this.#courier, now);
+        run.respond(result.deferred);
+        result.done = run.done();
+        return result;
+      }
+      const run = new Run(this, this.#courier, now);
+      const event = eventOf(accepted);
+      const index = accepted.route;
+      let value;
+      let failure;
+      if (index === undefined) {
+        value = event.command ? unknownCommand(event) : undefined;
+      } else {
+        const ctx = new Context(accepted, event, run);
+        try {
+          value = await this.#app.handler(index)(event, ctx);
+        } catch (e) {
+          failure = String(e?.stack ?? e?.message ?? e);
+        }
+      }
+      const result = this.#core.respond(accepted, value, failure);
+      result.deferred = [...run.before, ...result.deferred];
+      run.respond(result.deferred);
+      result.done = run.done();
+      return result;
+    }
+
+    /** Logs a record (the engine's `log` option). */
+    log(record) {
+      this.#log(record);
+    }
+
+    /**
+     * Serves a Web-standard `Request` and resolves to a `Response`:
+     * fetches Google's keys as needed (kept per their `Cache-Control`),
+     * answers a repeat delivery once (in this instance's memory), and
+     * hands background work to `options.waitUntil` (awaited before
+     * resolving when there is none, as in Node).
+     */
+    async fetch(request, options = {}) {
+      const now = options.now ?? Date.now();
+      const keys = options.keys ?? (await this.#ensureKeys(now, options.waitUntil));
+      const result = await this.#handle(request, { ...options, now, keys }, this.#seen);
+      this.log(result.log);
+      for (const r of result.keyRequests ?? []) this.#background(options.waitUntil, this.#refresh(r.url, now));
+      const done = result.done.then(
+        (work) => {
+          if (!this.#courier && work.length) {
+            this.log({ error: "no_chat_client", detail: `${work.length} post(s) or edit(s) not sent: give the Engine a \`chat\` client` });
+          }
+        },
+        (e) => this.log({ error: "background_error", detail: String(e?.message ?? e) }),
+      );
+      if (options.waitUntil) options.waitUntil(done);
+      else await done;
+      return toResponse(result);
+    }
+
+    #background(waitUntil, promise) {
+      if (waitUntil) waitUntil(promise);
+    }
+
+    async #ensureKeys(now, waitUntil) {
+      this.#keys ??= new KeySet();
+      for (const r of this.#core.keyRequests(this.#keys, now)) {
+        if (r.reason === "missing") await this.#refresh(r.url, now);
+        else this.#background(waitUntil, this.#refresh(r.url, now));
+      }
+      return this.#keys;
+    }
+
+    /** One fetch at a time per key document. */
+    #refresh(url, now) {
+      if (!this.#keyFlights.has(url)) {
+        const flight = (async () => {
+          try {
+            this.#keys ??= new KeySet();
+            const response = await this.#fetch(url);
+            if (!response.ok) throw new Error(`HTTP ${response.status}`);
+            this.#keys.insertResponse(url, new Uint8Array(await response.arrayBuffer()), response.headers, now);
+          } catch (e) {
+            this.log({ error: "key_fetch_failed", url, detail: String(e?.message ?? e) });
+          } finally {
+            this.#keyFlights.delete(url);
+          }
+        })();
+        this.#keyFlights.set(url, flight);
+      }
+      return this.#keyFlights.get(url);
+    }
+
+    /** Key documents to fetch before handling (missing or stale). */
+    keyRequests(keys, now) { return this.#core.keyRequests(keys, now); }
+    /** The URLs of the key documents the expectations need. */
+    keyUrls() { return this.#core.keyUrls(); }
+    /** Whether verification is off. */
+    get insecure() { return this.#core.insecure; }
+  };
+}
+
+/** One request's background work and outbound items. */
+class Run {
+  /** Items made before the response: they go in `result.deferred`. */
+  before = [];
+  #engine;
+  #courier;
+  #tasks = [];
+  #after = [];
+  #responded = false;
+  #deliveries = [];
+
+  constructor(engine, courier, now) {
+    this.#engine = engine;
+    this.#courier = courier;
+    this.now = now;
+    this.errorText = engine.errorText;
+  }
+
+  log(record) { this.#engine.log(record); }
+
+  background(promise) {
+    this.#tasks.push(Promise.resolve(promise).catch((e) => {
+      this.log({ error: "handler_error", detail: `deferred work: ${e?.stack ?? e?.message ?? e}` });
+    }));
+  }
+
+  /** A post or edit: delivered now with a courier, else collected. Resolves when delivered (or given up). */
+  work(item) {
+    if (this.#courier) {
+      const delivery = this.#courier.deliver(item);
+      this.#deliveries.push(delivery);
+      if (!this.#responded) this.before.push(item);
+      return delivery;
+    }
+    (this.#responded ? this.#after : this.before).push(item);
+    return Promise.resolve({ event: "queued", item });
+  }
+
+  /** The response is out: `deferred` holds the items before it (already being delivered, with a courier). */
+  respond(deferred) {
+    this.#responded = true;
+    if (this.#courier) {
+      // The reply's own deferred work (none from JS apps) goes out too.
+      for (const item of deferred) if (!this.before.includes(item)) this.#deliveries.push(this.#courier.deliver(item));
+    }
+    this.before = deferred;
+  }
+
+  /** Resolves with all work once background tasks finish (and, with a courier, deliveries). */
+  async done() {
+    for (let n = 0; n < this.#tasks.length; n++) await this.#tasks[n];
+    for (let n = 0; n < this.#deliveries.length; n++) await this.#deliveries[n];
+    return [...this.before, ...this.#after];
+  }
+}
+
+/** A handler's event: the view, with the event as Chat sent it in `raw`. */
+function eventOf(accepted) {
+  const event = accepted.event;
+  const body = accepted.body;
+  let raw;
+  Object.defineProperty(event, "raw", { get: () => (raw ??= JSON.parse(body)), enumerable: false });
+  return event;
+}
+
+/** The answer to a command no route takes: never silence. */
+function unknownCommand(event) {
+  const name = event.command?.name;
+  return reply.text(`Unknown command${name ? ` \`${name}\`` : ""}, try \`/help\`.`);
+}
+
+function toResponse(result) {
+  return new Response(result.body, { status: result.status, headers: result.headers });
+}
