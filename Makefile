@@ -16,7 +16,7 @@ WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --e
 SIZE_BUDGET_KB := 300
 NPM_STAMP := node_modules/.package-lock.json
 WWW_STAMP := www/node_modules/.package-lock.json
-JS_TESTS := js/tests/package.test.mjs
+JS_TESTS := js/tests/package.test.mjs js/tests/app.test.mjs
 WORKER_TESTS := examples/worker/test/worker.test.mjs
 # Chromium and chromedriver leave a profile (~60 MB) in TMPDIR at each start when the runner
 # kills them; the browser runs get their own TMPDIR, removed afterwards whatever the outcome.
@@ -26,7 +26,7 @@ with-browser-tmp = rm -rf $(BROWSER_TMP) && mkdir -p $(BROWSER_TMP) && status=0 
 
 .PHONY: all setup setup-rust setup-browser npm-deps run test bench lint fmt-check clippy test-native \
   test-wasm test-browser wasm-imports doc fmt pkg size size-floor test-js test-types test-worker \
-  www www-deps test-www bench-www screenshots
+  test-ts-app www www-deps test-www bench-www screenshots
 
 all: test
 
@@ -119,9 +119,14 @@ size-floor: setup-rust npm-deps
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(SIZE_FLOOR)/pkg/gchat_size_floor_bg.wasm -o $(SIZE_FLOOR)/pkg/gchat_size_floor_bg.wasm
 	node scripts/size.mjs $(SIZE_BUDGET_KB) $(SIZE_FLOOR)/pkg/gchat_size_floor_bg.wasm
 
-## test-js: the package in node (node --test), its TypeScript types (tsc), the Worker in workerd.
-test-js: test-types test-worker
+## test-js: the package in node (node --test), its TypeScript types (tsc), the Worker in workerd,
+## and the example TypeScript app (compiled with tsc into target/ts-app, tested in node).
+test-js: test-types test-worker test-ts-app
 	node --test $(JS_TESTS)
+
+test-ts-app: pkg
+	node_modules/.bin/tsc -p examples/ts-app
+	node --test target/ts-app/test/
 
 test-types: pkg
 	node_modules/.bin/tsc -p js/tests

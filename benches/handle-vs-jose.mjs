@@ -1,11 +1,12 @@
-// `engine.handle` of a signed MESSAGE event against what a hand-written app
-// does with `jose`: jwtVerify + JSON.parse + building the reply, side by side
-// in one run, in node. Also the package's cold start (instantiate + first
+// A gchat app written in JS (`App` + a handler building a card) against the
+// same app hand-written with `jose` (jwtVerify + JSON.parse + the same card
+// built in JS), and gchat's built-in default app, side by side in one run,
+// in node: time per request and main-thread time per request. Also the package's cold start (instantiate + first
 // handled request) in a fresh node process. Run by `make bench` (after
 // `make pkg`); prints figures, asserts nothing.
 import { spawnSync } from "node:child_process";
 import { createLocalJWKSet, jwtVerify } from "jose";
-import { Engine, KeySet } from "gchat";
+import { App, Engine, KeySet, reply } from "gchat";
 import { URL, GOOGLE_KEYS, expectations, testKey, jwks, mint, claims, messageEvent } from "../js/tests/support.mjs";
 
 const NOW = Date.UTC(2026, 10, 21, 10);
@@ -25,9 +26,29 @@ async function gchat() {
   return result.body;
 }
 
+// The card both apps answer with.
+const weatherCard = (city) => ({
+  header: { title: `Weather in ${city}`, subtitle: "Now" },
+  sections: [{ widgets: [
+    { decoratedText: { topLabel: "Temperature", text: "21 °C" } },
+    { decoratedText: { topLabel: "Conditions", text: "Sunny" } },
+    { buttonList: { buttons: [{ text: "Refresh", onClick: { action: { function: "refresh", parameters: [{ key: "city", value: city }] } } }] } },
+  ] }],
+});
+
+// gchat, with the app as a JS handler: the engine verifies, parses, routes,
+// checks the reply against the event, renders and lints it.
+const app = new App().message((event) => reply.card(weatherCard(event.argumentText)));
+const appEngine = new Engine({ app, expectations, log: () => {} });
+async function gchatApp() {
+  const result = await appEngine.handle(request, { now: NOW, keys });
+  if (result.status !== 200 || result.log.error) throw new Error(`gchat app: ${result.status} ${result.log.error}`);
+  return result.body;
+}
+
 // jose: verify, parse, reply (what the same app needs without gchat).
 const joseKeys = createLocalJWKSet(JSON.parse(document));
-async function jose() {
+async function joseVerify() {
   const authorization = request.headers.authorization;
   const { payload } = await jwtVerify(authorization.slice(7), joseKeys, {
     algorithms: ["RS256"],
@@ -36,9 +57,17 @@ async function jose() {
     currentDate: new Date(NOW),
   });
   if (payload.email !== "chat@system.gserviceaccount.com" || payload.email_verified !== true) throw new Error("email");
-  const event = JSON.parse(request.body);
+  return JSON.parse(request.body);
+}
+async function jose() {
+  const event = await joseVerify();
   const text = event.message?.argumentText?.trim() ?? "";
   return JSON.stringify({ text: `You said: ${text}\nTry /help.`, thread: { name: event.message.thread.name } });
+}
+async function joseCard() {
+  const event = await joseVerify();
+  const city = event.message?.argumentText?.trim() ?? "";
+  return JSON.stringify({ cardsV2: [{ cardId: "card", card: weatherCard(city) }], thread: { name: event.message.thread.name } });
 }
 
 /** Mean microseconds per call over `n` sequential calls. */
@@ -52,39 +81,37 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const ROUNDS = 15;
 const N = 400;
 
-/** Median µs per call of gchat and of jose, interleaved round by round after a warm-up. */
-async function compare() {
-  await time(gchat, 2000);
-  await time(jose, 2000);
-  const g = [];
-  const j = [];
+/** Median µs per call of each contender, interleaved round by round after a warm-up. */
+async function compare(...contenders) {
+  for (const f of contenders) await time(f, 2000);
+  const samples = contenders.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {
-    g.push(await time(gchat, N));
-    j.push(await time(jose, N));
+    for (const [i, f] of contenders.entries()) samples[i].push(await time(f, N));
   }
-  return [median(g), median(j)];
+  return samples.map(median);
 }
 
-const [gm, jm] = await compare();
-console.log(`handle vs jose (node ${process.version}, ${ROUNDS} rounds x ${N} sequential calls, medians):`);
-console.log(`  gchat engine.handle (verify with WebCrypto, parse, route, reply, lint): ${gm.toFixed(1)} µs`);
-console.log(`  jose jwtVerify + JSON.parse + reply:                                   ${jm.toFixed(1)} µs`);
-console.log(`  ratio gchat/jose: ${(gm / jm).toFixed(2)}`);
+const [am, cm, gm, jm] = await compare(gchatApp, joseCard, gchat, jose);
+console.log(`JS-handler app vs jose (node ${process.version}, ${ROUNDS} rounds x ${N} sequential calls, medians):`);
+console.log(`  gchat App (.message handler -> reply.card; verify, parse, route, check, render, lint): ${am.toFixed(1)} µs`);
+console.log(`  jose jwtVerify + JSON.parse + the same card:                                        ${cm.toFixed(1)} µs`);
+console.log(`  ratio gchat/jose: ${(am / cm).toFixed(2)}`);
+console.log(`  gchat default app (engine.handle): ${gm.toFixed(1)} µs; jose + text reply: ${jm.toFixed(1)} µs; ratio ${(gm / jm).toFixed(2)}`);
 
 // Main-thread time alone: the same calls with WebCrypto's verify answered at
 // once, which leaves out the thread pool's latency that both sides wait on.
 // The figure that bounds throughput under concurrent requests.
 const verify = crypto.subtle.verify;
 crypto.subtle.verify = () => Promise.resolve(true);
-const [gc, jc] = await compare();
+const [ac, cc, gc, jc] = await compare(gchatApp, joseCard, gchat, jose);
 crypto.subtle.verify = verify;
-console.log(`  main-thread time per call (verify answered at once): gchat ${gc.toFixed(1)} µs, jose ${jc.toFixed(1)} µs`);
+console.log(`  main-thread time per call (verify answered at once): gchat App ${ac.toFixed(1)} µs, jose + card ${cc.toFixed(1)} µs (ratio ${(ac / cc).toFixed(2)}); default app ${gc.toFixed(1)} µs, jose + text ${jc.toFixed(1)} µs`);
 
 // Cold start: a fresh process imports the package (compiles and instantiates
 // the module) and handles its first request.
 const cold = `
   const t0 = performance.now();
-  const { Engine, KeySet } = await import("gchat");
+  const { App, Engine, KeySet, reply } = await import("gchat");
   const t1 = performance.now();
   const s = await import(${JSON.stringify(new globalThis.URL("../js/tests/support.mjs", import.meta.url).href)});
   const key = s.testKey();
@@ -93,7 +120,8 @@ const cold = `
   const token = s.mint(key, s.claims(${NOW}));
   const body = s.messageEvent("cold");
   const t2 = performance.now();
-  const engine = new Engine({ expectations: s.expectations });
+  const app = new App().message((event) => reply.text("cold " + event.argumentText));
+  const engine = new Engine({ app, expectations: s.expectations, log: () => {} });
   const result = await engine.handle({ headers: { authorization: "Bearer " + token }, body }, { now: ${NOW}, keys });
   const t3 = performance.now();
   if (result.status !== 200) throw new Error(result.log.error);

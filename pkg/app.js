@@ -264,19 +264,25 @@ class Context {
     const space = this.event.space?.name ?? "";
     const id = `client-${this.#ids.id(this.#step).replace(/[^a-z0-9-]/g, "")}`.slice(0, 63);
     const name = `${space}/messages/${id}`;
-    this.post({ text: options.placeholder ?? "…" }, { messageId: id });
+    let lastWrite = Date.now();
+    this.post({ text: options.placeholder ?? "…" }, { messageId: id }).then(() => { lastWrite = Date.now(); });
     this.#run.background((async () => {
       let text = "";
-      let sent = null;
+      let sent = "";
       let inFlight = null;
+      // One edit at a time, a second after the last write, carrying the
+      // text as it is when it goes: arrivals in between are coalesced.
       const flush = () => {
         if (inFlight || text === sent) return;
-        const body = text;
-        inFlight = this.update(name, body || "…", { allowMissing: true }).then(() => {
+        inFlight = (async () => {
+          await sleep(Math.max(0, lastWrite + 1000 - Date.now()));
+          const body = text;
+          await this.update(name, body, { allowMissing: true });
           sent = body;
+          lastWrite = Date.now();
           inFlight = null;
           flush();
-        });
+        })();
       };
       try {
         for await (const chunk of stream) {

@@ -408,7 +408,7 @@ impl CoreEngine {
 /// The routes of a JS `App`: `[{ on, key? }]`, each to its index. `on` is
 /// a kind (`message`, `added`, ...), `mention`, `command` (key: the name or
 /// id), `unknownCommand`, `fallback`, or an action route (`action`,
-/// `dialogRequest`, `dialogSubmit`, `widgetUpdate`, `autocomplete`; key:
+/// `dialogRequest`, `dialogSubmit`, `dialogCancel`, `widgetUpdate`, `autocomplete`; key:
 /// the function).
 fn routes(value: &JsValue) -> Result<Routes<u32>, JsValue> {
     let mut routes = Routes::new();
@@ -427,6 +427,7 @@ fn routes(value: &JsValue) -> Result<Routes<u32>, JsValue> {
             "action" => action(Kind::CardClicked),
             "dialogRequest" => action(Kind::DialogRequest),
             "dialogSubmit" => action(Kind::DialogSubmit),
+            "dialogCancel" => action(Kind::DialogCancel),
             "widgetUpdate" => action(Kind::WidgetUpdated),
             "autocomplete" => action(Kind::Autocomplete),
             kind => Kind::from_name(kind).map(Route::Kind),

@@ -30,6 +30,7 @@ function worker(bindings, outbound) {
       { type: "ESModule", path: file("../src/index.js") },
       // `import "gchat"` (a path beside src/index.js to workerd) is the package's Workers entry, as Wrangler picks it by the "workerd" condition.
       { type: "ESModule", path: file("../src/gchat"), contents: readFileSync(file("../../../pkg/workerd.js"), "utf8") },
+      { type: "ESModule", path: file("../src/app.js"), contents: readFileSync(file("../../../pkg/app.js"), "utf8") },
       { type: "ESModule", path: file("../src/web/gchat_js.js"), contents: readFileSync(file("../../../pkg/web/gchat_js.js"), "utf8") },
       { type: "CompiledWasm", path: file("../src/web/gchat_js_bg.wasm"), contents: readFileSync(file("../../../pkg/web/gchat_js_bg.wasm")) },
     ],
