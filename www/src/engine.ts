@@ -85,7 +85,7 @@ export function loadGchat(): Promise<Gchat> {
       sampleEvent: (kind, options) => pkg.sampleEvent(kind, options) as Json,
       parseEvent: (body) => pkg.parseEvent(body),
       app: (config, file) => {
-        const engine = new pkg.Engine({ config, file, insecureSkipVerification: true });
+        const engine = new pkg.CoreEngine({ config, file, insecureSkipVerification: true });
         return {
           handle: (body) =>
             engine.handle({
