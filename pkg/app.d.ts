@@ -11,7 +11,7 @@ export interface ChatEventBase extends EventView {
   readonly raw: unknown;
 }
 /** A message: a direct message, or one that @mentions the app. */
-export interface MessageEvent extends ChatEventBase { kind: "message"; text: string; argumentText: string; message: string }
+export interface MessageEvent extends ChatEventBase { kind: "message"; message: string }
 /** A slash or quick command. */
 export interface CommandEvent extends ChatEventBase {
   kind: "slash_command" | "app_command" | "dialog_request";
@@ -79,6 +79,8 @@ export interface Context<E extends ChatEvent = ChatEvent> {
   readonly event: E;
   /** The host's time (milliseconds since the epoch) at acceptance. */
   readonly now: number;
+  /** Writes a line to the engine's log. */
+  log(record: Record<string, unknown>): void;
   /** Runs `work` after the response (the host's `waitUntil`; awaited in Node). */
   defer(work: Promise<unknown> | (() => Promise<unknown> | unknown)): void;
   /** Posts a message with the Chat API (deterministic `requestId`: a redelivery posts nothing new). */
@@ -183,7 +185,7 @@ export interface AppHandleResult extends HandleResult {
 
 /** `engine.fetch(request, options)`. */
 export interface FetchOptions extends HandleOptions {
-  /** The host's `ctx.waitUntil` (Workers); without it, background work is awaited before resolving. */
+  /** The host's `ctx.waitUntil` (Workers); without it, background work is awaited before resolving (a Node server should pass its own). */
   waitUntil?: (promise: Promise<unknown>) => void;
 }
 

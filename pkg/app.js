@@ -222,6 +222,11 @@ class Context {
     this.now = run.now;
   }
 
+  /** Writes a line to the engine's log. */
+  log(record) {
+    this.#run.log(record);
+  }
+
   /** Runs `work` after the response (the host's `waitUntil`). */
   defer(work) {
     this.#run.background(typeof work === "function" ? work() : work);
@@ -424,12 +429,16 @@ export function engineClass(core) {
      * Serves a Web-standard `Request` and resolves to a `Response`:
      * fetches Google's keys as needed (kept per their `Cache-Control`),
      * answers a repeat delivery once (in this instance's memory), and
-     * hands background work to `options.waitUntil` (awaited before
-     * resolving when there is none, as in Node).
+     * hands background work to `options.waitUntil`. Without `waitUntil`
+     * the background work is awaited before resolving: a long-running
+     * server (Node's `http`) should pass its own, such as
+     * `(p) => p.catch(console.error)`, so the answer is not held back.
      */
     async fetch(request, options = {}) {
       const now = options.now ?? Date.now();
-      const keys = options.keys ?? (await this.#ensureKeys(now, options.waitUntil));
+      // A request without a token is refused without waiting for keys.
+      const signed = Boolean(request.headers?.get?.("authorization"));
+      const keys = options.keys ?? (signed ? await this.#ensureKeys(now, options.waitUntil) : (this.#keys ??= new KeySet()));
       const result = await this.#handle(request, { ...options, now, keys }, this.#seen);
       this.log(result.log);
       for (const r of result.keyRequests ?? []) this.#background(options.waitUntil, this.#refresh(r.url, now));
@@ -553,10 +562,12 @@ function eventOf(accepted) {
   return event;
 }
 
-/** The answer to a command no route takes: never silence. */
+/** The answer to a command no route takes: never silence (a dialog command gets a dialog saying so). */
 function unknownCommand(event) {
   const name = event.command?.name;
-  return reply.text(`Unknown command${name ? ` \`${name}\`` : ""}, try \`/help\`.`);
+  const text = `Unknown command${name ? ` \`${name}\`` : ""}, try \`/help\`.`;
+  if (event.kind === "dialog_request") return reply.openDialog({ sections: [{ widgets: [{ textParagraph: { text } }] }] });
+  return reply.text(text);
 }
 
 function toResponse(result) {

@@ -10,7 +10,7 @@ export interface TestKit {
   readonly expectations: Expectation[];
   /** The JWKS document of the key. */
   readonly jwks: string;
-  /** A `KeySet` holding the key, for `engine.handle(request, { keys })`. */
+  /** A `KeySet` holding the key, for `engine.handle(request, { keys })` (one, made once). */
   readonly keys: KeySet;
   /** A signed token (default claims: the first expectation's, now). */
   token(claims?: Record<string, unknown>): Promise<string>;
@@ -22,7 +22,7 @@ export interface TestKit {
 export declare function testKit(options?: { expectations?: Expectation[]; kid?: string; now?: number }): Promise<TestKit>;
 
 /** An event of `kind` as Chat sends it. */
-export declare function testEvent(kind: Kind, options?: SampleEventOptions): unknown;
+export declare function testEvent(kind: Kind, options?: SampleEventOptions): Record<string, any>;
 
 /** `testRequest` options. */
 export interface TestRequestOptions { token?: string; url?: string; method?: string; headers?: Record<string, string> }

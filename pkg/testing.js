@@ -64,13 +64,12 @@ export async function testKit(options = {}) {
     return `${head}.${body}.${b64url(signature)}`;
   }
 
+  const keys = KeySet.parse(jwks);
   return {
     expectations,
     jwks,
     /** A `KeySet` with the test key (under every key URL the expectations use). */
-    get keys() {
-      return KeySet.parse(jwks);
-    },
+    keys,
     token,
     /** A signed `Request` carrying `event` (`options.claims` overrides the token's claims). */
     async request(event, requestOptions = {}) {

@@ -714,12 +714,21 @@ fn a_failed_app_answers_with_the_error_text_where_the_event_allows() {
         answer("addon-dialog_submit.json"),
         json!({"action": {"notification": {"text": SORRY}}})
     );
-    // Where neither answers (the app was removed; a dialog not yet open;
-    // suggestions; the app home), nothing.
+    // Where a dialog was asked for, a dialog saying it.
+    let notice = json!({"sections": [{"widgets": [{"textParagraph": {"text": SORRY}}]}]});
+    assert_eq!(
+        answer("classic-dialog_request.json")["actionResponse"]["dialogAction"]["dialog"]["body"],
+        notice
+    );
+    assert_eq!(
+        answer("addon-dialog_request.json")["action"]["navigations"][0]["pushCard"],
+        notice
+    );
+    // Where nothing may answer (the app was removed; suggestions; the app
+    // home), nothing.
     for fixture in [
         "classic-removed.json",
         "addon-removed.json",
-        "classic-dialog_request.json",
         "addon-autocomplete.json",
         "classic-app_home.json",
     ] {

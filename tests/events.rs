@@ -307,6 +307,13 @@ fn argument_text_strips_app_mentions_when_chat_did_not() {
     let body = r#"{"type":"MESSAGE","message":{"text":"@Ann hi","annotations":[
         {"type":"USER_MENTION","startIndex":0,"length":4,"userMention":{"user":{"type":"HUMAN"}}}]}}"#;
     assert_eq!(parse(body).argument_text().as_deref(), Some("@Ann hi"));
+    // The slash command is not meant for the app either: with no argument, nothing is left.
+    let body = r#"{"type":"MESSAGE","message":{"text":"/weather","annotations":[
+        {"type":"SLASH_COMMAND","startIndex":0,"length":8,"slashCommand":{"commandName":"/weather"}}]}}"#;
+    assert_eq!(parse(body).argument_text().as_deref(), Some(""));
+    let body = r#"{"type":"MESSAGE","message":{"text":"/weather  Paris ","annotations":[
+        {"type":"SLASH_COMMAND","startIndex":0,"length":8,"slashCommand":{"commandName":"/weather"}}]}}"#;
+    assert_eq!(parse(body).argument_text().as_deref(), Some("Paris"));
 }
 
 #[wasm_bindgen_test(unsupported = test)]

@@ -242,43 +242,18 @@ impl CoreEngine {
         #[wasm_bindgen(unchecked_param_type = "RequestLike")] request: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "HandleOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let options = options.unwrap_or(JsValue::UNDEFINED);
-        let now = now(&options);
-        let keys = match keys::from_options(&options) {
-            Ok(keys) => keys,
-            Err(e) => return Promise::reject(&e),
-        };
-        let head = OwnedRequest::head(&request);
-        let checking = self
-            .inner
-            .verifier()
-            .prepare(head.authorization(), &keys.keys, now)
-            .ok()
-            .map(|token| {
-                let verdict = keys.crypto.start(&token);
-                (token, verdict)
-            });
-        let engine = Rc::clone(&self.inner);
         let routes = Rc::clone(&self.routes);
+        let accepting = self.checked(request, options);
         future_to_promise(async move {
-            let request = head.body(&request).await?;
-            let core = request.as_core();
-            // Nothing of the app runs before the signature's verdict.
-            let accepted = match checking {
-                None => engine.accept(&core, now, &keys.keys),
-                Some((token, verdict)) => {
-                    let valid = verdict.await;
-                    engine.accept_checked(&core, now, token, valid)
-                }
-            };
-            match accepted {
-                Err(refused) => Handled::js(&refused),
-                Ok(inner) => Ok(Accepted {
+            match accepting?.await? {
+                (Ok(inner), body) => Ok(Accepted {
                     route: routes.route(&inner.event).copied(),
-                    body: String::from_utf8_lossy(core.body).into_owned(),
+                    body: String::from_utf8(body)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
                     inner,
                 }
                 .into()),
+                (Err(refused), _) => Handled::js(&refused),
             }
         })
     }
@@ -338,35 +313,13 @@ impl CoreEngine {
         #[wasm_bindgen(unchecked_param_type = "RequestLike")] request: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "HandleOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let options = options.unwrap_or(JsValue::UNDEFINED);
-        let now = now(&options);
-        let keys = match keys::from_options(&options) {
-            Ok(keys) => keys,
-            Err(e) => return Promise::reject(&e),
-        };
-        let head = OwnedRequest::head(&request);
-        // The signature check starts now, before the body is read and the
-        // app runs: in WebCrypto it runs beside them.
-        let checking = self
-            .inner
-            .verifier()
-            .prepare(head.authorization(), &keys.keys, now)
-            .ok()
-            .map(|token| {
-                let verdict = keys.crypto.start(&token);
-                (token, verdict)
-            });
         let engine = Rc::clone(&self.inner);
+        let accepting = self.checked(request, options);
         future_to_promise(async move {
-            let request = head.body(&request).await?;
-            let request = request.as_core();
-            let Some((token, verdict)) = checking else {
-                // Refused before any signature check (or verification is off).
-                return Handled::js(&engine.handle(&request, now, &keys.keys));
-            };
-            // Nothing of the app runs before the signature's verdict.
-            let valid = verdict.await;
-            Handled::js(&engine.handle_checked(&request, now, token, valid))
+            match accepting?.await? {
+                (Ok(accepted), _) => Handled::js(&engine.run_app(accepted)),
+                (Err(refused), _) => Handled::js(&refused),
+            }
         })
     }
 
@@ -404,6 +357,49 @@ impl CoreEngine {
         self.inner.verifier().is_insecure()
     }
 }
+
+impl CoreEngine {
+    /// What `handle` and `accept` share: the request checked, with its body
+    /// as text. The signature check starts at once, before the body is
+    /// read (in WebCrypto it runs beside that); nothing of the app runs
+    /// before its verdict.
+    fn checked(
+        &self,
+        request: JsValue,
+        options: Option<JsValue>,
+    ) -> Result<impl Future<Output = Result<(Checked, Vec<u8>), JsValue>> + use<>, JsValue> {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let now = now(&options);
+        let keys = keys::from_options(&options)?;
+        let head = OwnedRequest::head(&request);
+        let checking = self
+            .inner
+            .verifier()
+            .prepare(head.authorization(), &keys.keys, now)
+            .ok()
+            .map(|token| {
+                let verdict = keys.crypto.start(&token);
+                (token, verdict)
+            });
+        let engine = Rc::clone(&self.inner);
+        Ok(async move {
+            let request = head.body(&request).await?;
+            let core = request.as_core();
+            let checked = match checking {
+                // Refused before any signature check (or verification is off).
+                None => engine.accept(&core, now, &keys.keys),
+                Some((token, verdict)) => {
+                    let valid = verdict.await;
+                    engine.accept_checked(&core, now, token, valid)
+                }
+            };
+            Ok((checked, request.into_bytes()))
+        })
+    }
+}
+
+/// A checked request: the accepted event, or the refusal to send.
+type Checked = Result<app::Accepted, Box<Outcome>>;
 
 /// The routes of a JS `App`: `[{ on, key? }]`, each to its index. `on` is
 /// a kind (`message`, `added`, ...), `mention`, `command` (key: the name or

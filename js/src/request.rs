@@ -64,6 +64,11 @@ impl OwnedRequest {
         self.authorization.as_deref().unwrap_or_default()
     }
 
+    /// The body's bytes.
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+
     /// The core's view of it.
     pub(crate) fn as_core(&self) -> gchat::app::Request<'_> {
         gchat::app::Request {

@@ -287,3 +287,26 @@ test("a config-file app and the default app still run behind the same Engine", a
   const hi = await config.handle(testRequest(testEvent("slash_command", { command: "/hi" })));
   assert.equal(JSON.parse(hi.body).text, "hello");
 });
+
+test("dialogs: open, submit and cancel by function; an unrouted dialog command gets a dialog saying so", async () => {
+  const steps = [];
+  const app = new App().dialog("contact", {
+    open: () => { steps.push("open"); return reply.openDialog(card); },
+    submit: () => { steps.push("submit"); return reply.closeDialog("Thanks"); },
+    cancel: (event, ctx) => { steps.push("cancel"); ctx.log({ cancelled: event.kind }); return reply.closeDialog(); },
+  });
+  const { handle, logs } = setup(app);
+  for (const kind of ["dialog_request", "dialog_submit", "dialog_cancel"]) {
+    const result = await handle(testEvent(kind, { function: "contact" }));
+    assert.equal(result.log.error, undefined, `${kind}: ${result.log.detail}`);
+  }
+  assert.deepEqual(steps, ["open", "submit", "cancel"]);
+  assert.deepEqual(logs, [{ cancelled: "dialog_cancel" }]);
+  // A dialog command nobody routes: Chat shows only a dialog there.
+  const command = testEvent("dialog_request", { function: "other" });
+  command.message = { ...command.message, text: "/nope", annotations: [{ type: "SLASH_COMMAND", startIndex: 0, length: 5, slashCommand: { commandName: "/nope", commandId: "9" } }], slashCommand: { commandId: "9" } };
+  const unknown = await handle(command);
+  assert.equal(unknown.log.error, undefined, unknown.log.detail);
+  assert.match(unknown.body, /Unknown command `\/nope`/);
+  assert.equal(body(unknown).actionResponse.type, "DIALOG");
+});

@@ -321,6 +321,7 @@ impl Engine {
     /// What the user sees when the app failed: the error text, as the
     /// first reply the event allows of a message and a dialog error.
     fn error_body(&self, event: &Event) -> serde_json::Value {
+        use crate::message::model::{Card, Message, Section, StatusCode, Widget};
         let Some(text) = &self.error_text else {
             return serde_json::json!({});
         };
@@ -328,12 +329,18 @@ impl Engine {
             event.kind(),
             Kind::DialogSubmit | Kind::DialogCancel | Kind::DialogRequest
         );
+        // Where only a dialog may answer (a dialog request), a dialog saying it.
+        let notice = || {
+            let section = Section::new().widget(Widget::text(text.clone()));
+            ReplyAction::OpenDialog(Card::new().section(section))
+        };
         let candidates = [
-            (!dialog).then(|| ReplyAction::Message(crate::message::model::Message::text(text))),
+            (!dialog).then(|| ReplyAction::Message(Message::text(text))),
             Some(ReplyAction::DialogError {
-                status: crate::message::model::StatusCode::Internal,
+                status: StatusCode::Internal,
                 message: text.clone(),
             }),
+            (event.kind() == Kind::DialogRequest).then(notice),
         ];
         candidates
             .into_iter()

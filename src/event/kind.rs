@@ -204,25 +204,36 @@ pub(super) fn addon_event_type(chat: &ChatEvent) -> Option<EventType> {
     })
 }
 
-/// Removes @mentions of apps from `text`, using the annotations' spans
-/// (UTF-16 offsets, as Chat counts them). A span that does not start with `@`
-/// is left alone rather than cutting the text in the wrong place.
+/// Removes @mentions of apps and the slash command from `text`, using the
+/// annotations' spans (UTF-16 offsets, as Chat counts them): what is left is
+/// meant for the app. A span that does not start with `@` (or `/` for the
+/// command) is left alone rather than cutting the text in the wrong place.
 pub(super) fn strip_app_mentions<'a>(text: &'a str, annotations: &[Annotation]) -> Cow<'a, str> {
     let mut cuts: Vec<(usize, usize)> = annotations
         .iter()
-        .filter(|a| a.annotation_type == Some(AnnotationType::UserMention))
-        .filter(|a| {
-            let user = a.user_mention.as_ref().and_then(|m| m.user.as_ref());
-            user.and_then(|u| u.user_type.as_ref()) == Some(&UserType::Bot)
-        })
         .filter_map(|a| {
+            let lead = match a.annotation_type {
+                Some(AnnotationType::SlashCommand) => '/',
+                Some(AnnotationType::UserMention) => {
+                    let user = a.user_mention.as_ref().and_then(|m| m.user.as_ref());
+                    let bot = user.and_then(|u| u.user_type.as_ref()) == Some(&UserType::Bot);
+                    if !bot {
+                        return None;
+                    }
+                    '@'
+                }
+                _ => return None,
+            };
+            Some((a, lead))
+        })
+        .filter_map(|(a, lead)| {
             let start = usize::try_from(a.start_index?.get()).ok()?;
             let len = usize::try_from(a.length?.get()).ok()?;
             let (from, to) = (
                 utf16_to_byte(text, start)?,
                 utf16_to_byte(text, start + len)?,
             );
-            text.get(from..to)?.starts_with('@').then_some((from, to))
+            text.get(from..to)?.starts_with(lead).then_some((from, to))
         })
         .collect();
     if cuts.is_empty() {

@@ -70,10 +70,9 @@ export function createApp(deps: Deps): App {
       // The button above (`interaction: "OPEN_DIALOG"`, function "contact").
       open: () => reply.openDialog(contactForm()),
       submit: (event) => submitContact(event, deps),
+      cancel: () => reply.closeDialog(),
     })
-    // `.dialog(fn, { cancel })` would be the natural place for this, but the
-    // engine refuses that route (see README, "Known rough edges"); any
-    // dialog's cancel lands here instead.
+    // A cancel that carries no function (the dialog opened by the command).
     .dialogCancel(() => reply.closeDialog())
     .mention((event, ctx) => answer(event, ctx, deps))
     .message((event, ctx) => answer(event, ctx, deps))
@@ -308,16 +307,9 @@ function welcome(event: MembershipEvent): Reply {
 
 // ---------------------------------------------------------------- helpers
 
-/**
- * The text after the command. Chat leaves out `argumentText` when a command
- * has none, and gchat then falls back to the whole text, command included:
- * strip it here.
- */
+/** The text after the command (`argumentText`, the command's name removed by gchat). */
 function commandArgument(event: CommandEvent): string {
-  const text = (event.argumentText ?? "").trim();
-  const name = event.command.name;
-  if (name && (text === name || text.startsWith(`${name} `))) return text.slice(name.length).trim();
-  return text;
+  return (event.argumentText ?? "").trim();
 }
 
 /** Text for the card HTML subset. */

@@ -450,3 +450,22 @@ test("server.ts: the engine behind node:http, fetching Google's keys, answering 
     await new Promise((resolve) => server.close(resolve));
   }
 });
+
+test("the app served through Hono answers signed events and refuses the rest", async () => {
+  const { honoApp } = await import("../src/hono.js");
+  // Google's key endpoint, stood in by the kit's key.
+  const keyFetch = (async () =>
+    new Response(kit.jwks, { headers: { "cache-control": "max-age=3600" } })) as unknown as typeof fetch;
+  const app = createApp({ weatherBase, wordDelayMs: 0 });
+  const engine = new Engine({ app, expectations: kit.expectations, fetch: keyFetch, log: () => {} });
+  const hono = honoApp(engine);
+  const signed = await kit.request(testEvent("slash_command", { command: "/weather", text: "London" }));
+  const answer = await hono.request("/", { method: "POST", headers: signed.headers, body: await signed.text() });
+  assert.equal(answer.status, 200);
+  const card = JSON.stringify(await answer.json());
+  assert.match(card, /London/);
+  assert.match(card, /Light rain/);
+  const unsigned = await hono.request("/", { method: "POST", body: JSON.stringify(testEvent("message", { text: "hi" })) });
+  assert.equal(unsigned.status, 401);
+  assert.equal(await (await hono.request("/healthz")).text(), "ok");
+});
