@@ -41,7 +41,10 @@ impl Accepted {
     /// The event's normalized view (`parseEvent`'s).
     #[wasm_bindgen(getter, unchecked_return_type = "EventView")]
     pub fn event(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.event.view())
+        // Straight to JSON text (the view is a small type of borrowed strings).
+        let text = serde_json::to_string(&self.inner.event.view())
+            .map_err(|e| error("internal", None, &e.to_string()))?;
+        js_sys::JSON::parse(&text)
     }
 
     /// The request body, as text (the event as Chat sent it).
@@ -107,6 +110,7 @@ struct Handled<'a> {
     #[tsify(type = "string")]
     body: &'a [u8],
     /// Work to carry out after responding, each once (by its `requestId`).
+    #[serde(serialize_with = "placeholder_deferred")]
     deferred: &'a [Deferred],
     /// The first of `keyRequests`, or `null`.
     key_request: Option<&'a KeyRequest>,
@@ -136,18 +140,35 @@ impl Handled<'_> {
             dedup_ttl: outcome.dedup.as_ref().map(|d| d.ttl.as_secs()),
             log: &outcome.log,
         };
-        let object = to_js(&handled)?;
+        // Straight to JSON text: these fields are small types, whose
+        // serializers for text cost little. The deferred work holds the
+        // message model, whose serializer the module keeps once, for
+        // `serde_json::Value`: it goes through `to_js`, when there is any.
+        let text =
+            serde_json::to_string(&handled).map_err(|e| error("internal", None, &e.to_string()))?;
+        let object = js_sys::JSON::parse(&text)?;
         set(
             &object,
             "body",
             &String::from_utf8_lossy(handled.body).as_ref().into(),
         );
+        let deferred = if handled.deferred.is_empty() {
+            js_sys::Array::new().into()
+        } else {
+            to_js(&handled.deferred)?
+        };
+        set(&object, "deferred", &deferred);
         Ok(object)
     }
 }
 
 /// `null`, where the body goes.
 fn placeholder<S: serde::Serializer>(_: &&[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_unit()
+}
+
+/// `null`, where the deferred work goes.
+fn placeholder_deferred<S: serde::Serializer>(_: &&[Deferred], s: S) -> Result<S::Ok, S::Error> {
     s.serialize_unit()
 }
 

@@ -292,14 +292,15 @@ impl Engine {
             ..
         } = accepted;
         let rendered = result.and_then(|reply| {
-            reply::render(&reply.action, &event)
-                .map(|body| (reply, body))
+            let name = reply.action.name();
+            reply::render(reply.action, &event)
+                .map(|body| (name, body, reply.deferred))
                 .map_err(AppError::from)
         });
         let (body, deferred) = match rendered {
-            Ok((reply, body)) => {
-                log.reply = Some(reply.action.name());
-                (body, deferred::number(reply.deferred, dedup.as_ref()))
+            Ok((name, body, work)) => {
+                log.reply = Some(name);
+                (body, deferred::number(work, dedup.as_ref()))
             }
             Err(e) => {
                 log.error = Some(e.code());
@@ -345,7 +346,7 @@ impl Engine {
         candidates
             .into_iter()
             .flatten()
-            .find_map(|action| reply::render(&action, event).ok())
+            .find_map(|action| reply::render(action, event).ok())
             .unwrap_or_else(|| serde_json::json!({}))
     }
 

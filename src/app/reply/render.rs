@@ -11,17 +11,18 @@ use super::{ReplyAction, ReplyError};
 
 /// Checks that `action` is legal for `event`, renders it in the event's
 /// format, and lints what it renders. `None` renders as `{}`.
-pub(in crate::app) fn render(action: &ReplyAction, event: &Event) -> Result<Value, ReplyError> {
+pub(in crate::app) fn render(action: ReplyAction, event: &Event) -> Result<Value, ReplyError> {
     let kind = event.kind();
-    check(action, kind, event.message())?;
+    check(&action, kind, event.message())?;
     let addon = event.inner_format() == Format::Addon;
     let (body, lint_target) = if addon {
         addon_body(action, event)
     } else {
         classic_body(action, event)
     };
-    if let Some((value, surface)) = lint_target {
-        let errors: Vec<Diagnostic> = lint::lint(&value, surface)
+    if let Some((pointer, surface)) = lint_target {
+        let value = body.pointer(pointer).unwrap_or(&Value::Null);
+        let errors: Vec<Diagnostic> = lint::lint(value, surface)
             .into_iter()
             .filter(|d| d.severity == Severity::Error)
             .collect();
@@ -136,112 +137,118 @@ fn with_response(message: Message, response: ActionResponse) -> Value {
     to_value(&message.action_response(response))
 }
 
-type Rendered = (Value, Option<(Value, Surface)>);
+/// The body, and where in it the message or card to lint is (a JSON
+/// Pointer) with its surface: linted in place, not copied.
+type Rendered = (Value, Option<(&'static str, Surface)>);
 
-fn classic_body(action: &ReplyAction, event: &Event) -> Rendered {
+fn classic_body(action: ReplyAction, event: &Event) -> Rendered {
     use ReplyAction as A;
-    let message = |m: Value| (m.clone(), Some((m, Surface::Message)));
+    let message = |m: Value| (m, Some(("", Surface::Message)));
     match action {
         A::None => (json!({}), None),
-        A::Message(m) => message(to_value(&in_thread(m.clone(), event))),
+        A::Message(m) => message(to_value(&in_thread(m, event))),
         A::PrivateMessage { user, message: m } => {
-            message(to_value(&in_thread(m.clone(), event).private_to(user)))
+            message(to_value(&in_thread(m, event).private_to(user)))
         }
-        A::UpdateMessage(m) => message(with_response(m.clone(), ActionResponse::update_message())),
+        A::UpdateMessage(m) => message(with_response(m, ActionResponse::update_message())),
         A::UpdateUserMessageCards(cards) => {
             let mut m = Message::new();
-            m.cards_v2 = Some(cards.clone());
+            m.cards_v2 = Some(cards);
             message(with_response(
                 m,
                 ActionResponse::update_user_message_cards(),
             ))
         }
-        A::OpenDialog(card) => {
-            let v = with_response(Message::new(), ActionResponse::dialog(card.clone()));
-            (v, Some((to_value(card), Surface::Dialog)))
-        }
+        A::OpenDialog(card) => (
+            with_response(Message::new(), ActionResponse::dialog(card)),
+            Some(("/actionResponse/dialogAction/dialog/body", Surface::Dialog)),
+        ),
         A::CloseDialog { notification } => (
             with_response(
                 Message::new(),
-                ActionResponse::dialog_status(
-                    StatusCode::Ok,
-                    notification.clone().unwrap_or_default(),
-                ),
+                ActionResponse::dialog_status(StatusCode::Ok, notification.unwrap_or_default()),
             ),
             None,
         ),
         A::DialogError { status, message } => (
             with_response(
                 Message::new(),
-                ActionResponse::dialog_status(status.clone(), message.clone()),
+                ActionResponse::dialog_status(status, message),
             ),
             None,
         ),
         A::RequestConfig(url) => (
-            with_response(Message::new(), ActionResponse::request_config(url.clone())),
+            with_response(Message::new(), ActionResponse::request_config(url)),
             None,
         ),
         A::Suggestions { widget, items } => (
-            with_response(
-                Message::new(),
-                ActionResponse::update_widget(widget.clone(), items.clone()),
-            ),
+            with_response(Message::new(), ActionResponse::update_widget(widget, items)),
             None,
         ),
-        A::AppHome(card) => app_home_body(card, event),
+        A::AppHome(card) => app_home_body(&card, event),
     }
 }
 
 fn app_home_body(card: &Card, event: &Event) -> Rendered {
-    let nav = if event.kind() == Kind::AppHome {
-        json!({"action": {"navigations": [{"pushCard": card}]}})
+    if event.kind() == Kind::AppHome {
+        (
+            json!({"action": {"navigations": [{"pushCard": card}]}}),
+            Some(("/action/navigations/0/pushCard", Surface::Home)),
+        )
     } else {
-        json!({"renderActions": {"action": {"navigations": [{"updateCard": card}]}}})
-    };
-    (nav, Some((to_value(card), Surface::Home)))
+        (
+            json!({"renderActions": {"action": {"navigations": [{"updateCard": card}]}}}),
+            Some((
+                "/renderActions/action/navigations/0/updateCard",
+                Surface::Home,
+            )),
+        )
+    }
 }
 
-fn addon_body(action: &ReplyAction, event: &Event) -> Rendered {
+fn addon_body(action: ReplyAction, event: &Event) -> Rendered {
     use ReplyAction as A;
     let chat =
         |key: &str, inner: Value| json!({"hostAppDataAction": {"chatDataAction": {key: inner}}});
     let create = |m: Message| {
-        let v = to_value(&m);
         (
-            chat("createMessageAction", json!({"message": v.clone()})),
-            Some((v, Surface::Message)),
+            chat("createMessageAction", json!({"message": to_value(&m)})),
+            Some((
+                "/hostAppDataAction/chatDataAction/createMessageAction/message",
+                Surface::Message,
+            )),
         )
     };
     match action {
         A::None => (json!({}), None),
-        A::Message(m) => create(in_thread(m.clone(), event)),
-        A::PrivateMessage { user, message } => {
-            create(in_thread(message.clone(), event).private_to(user))
-        }
-        A::UpdateMessage(m) => {
-            let v = to_value(m);
-            (
-                chat("updateMessageAction", json!({"message": v.clone()})),
-                Some((v, Surface::Message)),
-            )
-        }
-        A::UpdateUserMessageCards(cards) => {
-            let v = json!({"cardsV2": cards});
-            (
-                chat("updateInlinePreviewAction", v.clone()),
-                Some((v, Surface::Message)),
-            )
-        }
+        A::Message(m) => create(in_thread(m, event)),
+        A::PrivateMessage { user, message } => create(in_thread(message, event).private_to(user)),
+        A::UpdateMessage(m) => (
+            chat("updateMessageAction", json!({"message": to_value(&m)})),
+            Some((
+                "/hostAppDataAction/chatDataAction/updateMessageAction/message",
+                Surface::Message,
+            )),
+        ),
+        A::UpdateUserMessageCards(cards) => (
+            chat("updateInlinePreviewAction", json!({"cardsV2": cards})),
+            Some((
+                "/hostAppDataAction/chatDataAction/updateInlinePreviewAction",
+                Surface::Message,
+            )),
+        ),
         A::OpenDialog(card) => {
-            let nav = if event.kind() == Kind::DialogRequest {
-                "pushCard"
+            if event.kind() == Kind::DialogRequest {
+                (
+                    json!({"action": {"navigations": [{"pushCard": card}]}}),
+                    Some(("/action/navigations/0/pushCard", Surface::Dialog)),
+                )
             } else {
-                "updateCard"
-            };
-            (
-                json!({"action": {"navigations": [{nav: card}]}}),
-                Some((to_value(card), Surface::Dialog)),
-            )
+                (
+                    json!({"action": {"navigations": [{"updateCard": card}]}}),
+                    Some(("/action/navigations/0/updateCard", Surface::Dialog)),
+                )
+            }
         }
         A::CloseDialog { notification } => {
             let close = json!([{"endNavigation": {"action": "CLOSE_DIALOG"}}]);
@@ -265,6 +272,6 @@ fn addon_body(action: &ReplyAction, event: &Event) -> Rendered {
                 None,
             )
         }
-        A::AppHome(card) => app_home_body(card, event),
+        A::AppHome(card) => app_home_body(&card, event),
     }
 }
