@@ -165,10 +165,18 @@ class Courier {
     this.#log = log;
   }
 
-  /** Queues a deferred item; resolves with its outbox event (`delivered` or `gave_up`). */
+  /**
+   * Queues a deferred item; resolves with its outbox event (`delivered` or
+   * `gave_up`). An item whose request id is already queued is not queued
+   * again: both callers hear of the one delivery.
+   */
   deliver(item) {
     const id = this.#outbox.enqueue(item);
-    const done = new Promise((resolve) => this.#waiting.set(id, resolve));
+    const done = new Promise((resolve) => {
+      const waiting = this.#waiting.get(id);
+      if (waiting) waiting.push(resolve);
+      else this.#waiting.set(id, [resolve]);
+    });
     this.#running ??= this.#drain();
     return done;
   }
@@ -197,7 +205,7 @@ class Courier {
       for (let event; (event = this.#outbox.pollEvent()); ) {
         this.#log({ outbox: event });
         if (event.event === "retrying") continue;
-        this.#waiting.get(event.id)?.(event);
+        for (const resolve of this.#waiting.get(event.id) ?? []) resolve(event);
         this.#waiting.delete(event.id);
       }
     }

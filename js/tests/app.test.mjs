@@ -314,3 +314,22 @@ test("dialogs: open, submit and cancel by function; an unrouted dialog command g
   assert.match(unknown.body, /Unknown command `\/nope`/);
   assert.equal(body(unknown).actionResponse.type, "DIALOG");
 });
+
+test("the same post from two deliveries of one event is sent once, and both hear of it", async () => {
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  const chat = new TestChat({ respond: async () => { await gate; } });
+  const app = new App().command("/once", async (event, ctx) => (await ctx.post("only once")).event);
+  const engine = new Engine({ app, expectations: kit.expectations, chat: chat.send, log: () => {} });
+  const event = testEvent("slash_command", { command: "/once" });
+  const both = Promise.all([
+    engine.handle(await kit.request(event), { keys: kit.keys }),
+    engine.handle(await kit.request(event), { keys: kit.keys }),
+  ]);
+  await new Promise((r) => setTimeout(r, 50));
+  release();
+  const [first, second] = await both;
+  assert.equal(body(first).text, "delivered");
+  assert.equal(body(second).text, "delivered");
+  assert.equal(chat.posts.length, 1);
+});

@@ -31,6 +31,45 @@
 //! assert_eq!(outcome.response.status, 200);
 //! assert_eq!(outcome.response.json()["text"], "hi");
 //! ```
+//!
+//! ## Handlers that await: `accept`, then `respond`
+//!
+//! An app that needs I/O to answer (a `fetch`, a model, a database) runs
+//! *between* two pure calls, so any host can await in between and the core
+//! never waits: [`Engine::accept`] checks the request and gives the
+//! [`Accepted`] event (or the refusal to send); the host routes it with
+//! [`Routes`] (the same matching [`Router`] uses, for handlers of any type),
+//! runs its handler, and hands the result to [`Engine::respond`], which
+//! checks the reply against the event, renders and lints it. A reply from
+//! another language arrives as JSON ([`Reply::from_json`]).
+//!
+//! ```
+//! use gchat::app::{Engine, Reply, Request, Route, Router, Routes};
+//! use gchat::auth::{KeySet, Verifier};
+//! use gchat::Timestamp;
+//!
+//! // Handlers of the host's own type: here, names of async functions.
+//! let mut routes = Routes::new();
+//! routes.insert(Route::Command("/weather".into()), "weather");
+//! routes.insert(Route::Fallback, "fallback");
+//!
+//! let engine = Engine::new(Router::new(), Verifier::insecure_skip_verification())
+//!     .with_error_text("Sorry, something went wrong.");
+//! let body = br#"{"type":"MESSAGE","message":{"text":"/weather Paris","argumentText":" Paris",
+//!   "slashCommand":{"commandId":"1"},"annotations":[{"type":"SLASH_COMMAND",
+//!   "slashCommand":{"commandName":"/weather","commandId":"1"}}]}}"#;
+//! let now = Timestamp::from_secs(1_800_000_000);
+//! let accepted = match engine.accept(&Request::post(body), now, &KeySet::new()) {
+//!     Ok(accepted) => accepted,
+//!     Err(_refusal) => return Ok(()), // the host sends the refusal as it is
+//! };
+//! assert_eq!(routes.route(&accepted.event), Some(&"weather"));
+//! // ... the host awaits its handler here ...
+//! let reply = Reply::text(format!("Sunny in {}", accepted.event.argument_text().unwrap_or_default()));
+//! let outcome = engine.respond(accepted, Ok(reply));
+//! assert_eq!(outcome.response.json()["text"], "Sunny in Paris");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod config;
 mod dedup;
