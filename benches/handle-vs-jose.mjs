@@ -107,31 +107,53 @@ const [ac, cc, gc, jc] = await compare(gchatApp, joseCard, gchat, jose);
 crypto.subtle.verify = verify;
 console.log(`  main-thread time per call (verify answered at once): gchat App ${ac.toFixed(1)} µs, jose + card ${cc.toFixed(1)} µs (ratio ${(ac / cc).toFixed(2)}); default app ${gc.toFixed(1)} µs, jose + text ${jc.toFixed(1)} µs`);
 
-// Cold start: a fresh process imports the package (compiles and instantiates
-// the module) and handles its first request.
-const cold = `
+// Cold start: a fresh process imports the library and handles its first
+// request; gchat (compiles and instantiates the module) and jose side by side.
+const support = JSON.stringify(new globalThis.URL("../js/tests/support.mjs", import.meta.url).href);
+const setup = `
+  const s = await import(${support});
+  const key = s.testKey();
+  const token = s.mint(key, s.claims(${NOW}));
+  const body = s.messageEvent("cold");`;
+const coldGchat = `
   const t0 = performance.now();
   const { App, Engine, KeySet, reply } = await import("gchat");
   const t1 = performance.now();
-  const s = await import(${JSON.stringify(new globalThis.URL("../js/tests/support.mjs", import.meta.url).href)});
-  const key = s.testKey();
+  ${setup}
+  const t2 = performance.now();
   const keys = new KeySet();
   keys.insertResponse(s.GOOGLE_KEYS, s.jwks(key), { "cache-control": "max-age=600" }, ${NOW});
-  const token = s.mint(key, s.claims(${NOW}));
-  const body = s.messageEvent("cold");
-  const t2 = performance.now();
   const app = new App().message((event) => reply.text("cold " + event.argumentText));
   const engine = new Engine({ app, expectations: s.expectations, log: () => {} });
   const result = await engine.handle({ headers: { authorization: "Bearer " + token }, body }, { now: ${NOW}, keys });
   const t3 = performance.now();
   if (result.status !== 200) throw new Error(result.log.error);
   console.log(JSON.stringify({ instantiate: t1 - t0, first: t3 - t2 }));`;
-const runs = [];
-for (let i = 0; i < 5; i++) {
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", cold], { encoding: "utf8" });
-  if (child.status !== 0) throw new Error(child.stderr);
-  runs.push(JSON.parse(child.stdout));
+const coldJose = `
+  const t0 = performance.now();
+  const { createLocalJWKSet, jwtVerify } = await import("jose");
+  const t1 = performance.now();
+  ${setup}
+  const t2 = performance.now();
+  const jwks = createLocalJWKSet(JSON.parse(s.jwks(key)));
+  const { payload } = await jwtVerify(token, jwks, { algorithms: ["RS256"], audience: s.URL, currentDate: new Date(${NOW}) });
+  if (payload.email !== "chat@system.gserviceaccount.com") throw new Error("email");
+  const event = JSON.parse(body);
+  JSON.stringify({ text: "cold " + event.message.argumentText, thread: { name: event.message.thread.name } });
+  const t3 = performance.now();
+  console.log(JSON.stringify({ instantiate: t1 - t0, first: t3 - t2 }));`;
+
+/** Median import and first-request times of `script` over 5 fresh processes. */
+function coldStart(script) {
+  const runs = [];
+  for (let i = 0; i < 5; i++) {
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    if (child.status !== 0) throw new Error(child.stderr);
+    runs.push(JSON.parse(child.stdout));
+  }
+  return [median(runs.map((r) => r.instantiate)), median(runs.map((r) => r.first))];
 }
-const inst = median(runs.map((r) => r.instantiate));
-const first = median(runs.map((r) => r.first));
-console.log(`cold start in node (median of 5 processes): import + instantiate ${inst.toFixed(1)} ms, first handled request ${first.toFixed(1)} ms, total ${(inst + first).toFixed(1)} ms`);
+const [gi, gf] = coldStart(coldGchat);
+const [ji, jf] = coldStart(coldJose);
+console.log(`cold start in node (median of 5 processes each): import, first request, total:`);
+console.log(`  gchat ${gi.toFixed(1)} + ${gf.toFixed(1)} = ${(gi + gf).toFixed(1)} ms; jose ${ji.toFixed(1)} + ${jf.toFixed(1)} = ${(ji + jf).toFixed(1)} ms; ratio ${((gi + gf) / (ji + jf)).toFixed(2)}`);
