@@ -157,8 +157,24 @@ export type SendResult = { status: number; body: string; headers?: [string, stri
 /** Sends one outbox request. */
 export type ChatSend = (transmit: Transmit) => Promise<SendResult>;
 
-/** A Chat API client: adds the app's access token; `apiBase` for a stand-in. */
+/** A service-account key file (`type`, `client_email`, `private_key`, `private_key_id`, `token_uri`, ...). */
+export interface ServiceAccountKeyFile {
+  type?: "service_account";
+  client_email: string;
+  private_key: string;
+  private_key_id?: string;
+  token_uri?: string;
+  [field: string]: unknown;
+}
+
+/**
+ * A Chat API client for the engine's `chat`: credentials from a
+ * `serviceAccount` key (tokens made by the core's `AppAuth`, signed with
+ * WebCrypto, refreshed five minutes before they expire) or a `token`;
+ * `apiBase` for a stand-in.
+ */
 export declare function chatClient(options?: {
+  serviceAccount?: string | ServiceAccountKeyFile;
   token?: string | (() => string | Promise<string>);
   fetch?: typeof globalThis.fetch;
   apiBase?: string;

@@ -127,25 +127,81 @@ export const DEFAULT_ERROR_TEXT = "Sorry, something went wrong. Please try again
 /** Chat's per-space write quota, about one write per second: what the engine's outbox keeps to. */
 const SPACE_QUOTA = { limit: 1, windowMs: 1000 };
 
+/** Builds `chatClient` over a build of the wasm core (for `AppAuth`). */
+export function chatClientFor(core) {
+  /**
+   * A Chat API client for the engine's outbox. Its credentials: a
+   * `serviceAccount` (the JSON key file's text or object: tokens are made
+   * with the core's `AppAuth`, signed with WebCrypto, kept until five
+   * minutes before they expire, one request at a time), or a `token` (an
+   * app access token, or a function giving one). `fetch` (global by
+   * default); `apiBase`, a stand-in base URL for tests. Returns the
+   * engine's `chat` send function.
+   */
+  return function chatClient(options = {}) {
+    const doFetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
+    const token = options.serviceAccount ? serviceAccountTokens(core, options.serviceAccount, doFetch) : options.token;
+    return async (transmit) => {
+      const { request } = transmit;
+      const headers = new Headers(request.headers);
+      if (transmit.needsAppAuth) {
+        const value = typeof token === "function" ? await token() : token;
+        if (!value) throw appError("no_chat_token", "a Chat API call needs credentials: give chatClient a `serviceAccount` or a `token`");
+        headers.set("authorization", `Bearer ${value}`);
+      }
+      let url = request.url;
+      if (options.apiBase) url = options.apiBase.replace(/\/$/, "") + new URL(url).pathname + new URL(url).search;
+      const response = await doFetch(url, { method: request.method, headers, body: request.body });
+      return { status: response.status, body: await response.text(), headers: [...response.headers] };
+    };
+  };
+}
+
+const RSA_SHA256 = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+
+/** The DER bytes of a PEM block. */
+function pemBytes(pem) {
+  const base64 = pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
 /**
- * A Chat API client for the engine's outbox: `fetch` (global by default),
- * `token` (an app access token, or a function giving one), `apiBase` (a
- * stand-in base URL for tests). Returns `send(request) -> { status, body, headers }`.
+ * A function giving a valid access token for a service-account key: the
+ * core's `AppAuth` says when to ask and reads the answer; WebCrypto signs.
  */
-export function chatClient(options = {}) {
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  return async (transmit) => {
-    const { request } = transmit;
-    const headers = new Headers(request.headers);
-    if (transmit.needsAppAuth) {
-      const token = typeof options.token === "function" ? await options.token() : options.token;
-      if (!token) throw appError("no_chat_token", "a Chat API call needs an app access token: give chatClient a `token`");
-      headers.set("authorization", `Bearer ${token}`);
+function serviceAccountTokens(core, key, doFetch) {
+  const json = typeof key === "string" ? key : JSON.stringify(key);
+  const auth = new core.AppAuth(json);
+  const pem = JSON.parse(json).private_key;
+  let signingKey;
+  let flight;
+  const refresh = async (assertion) => {
+    signingKey ??= await crypto.subtle.importKey("pkcs8", pemBytes(pem), RSA_SHA256, false, ["sign"]);
+    const signature = await crypto.subtle.sign(RSA_SHA256, signingKey, new TextEncoder().encode(assertion.signingInput));
+    const request = auth.tokenRequest(assertion.withSignature(new Uint8Array(signature)));
+    let response;
+    try {
+      const answer = await doFetch(request.url, { method: request.method, headers: request.headers, body: request.body });
+      response = { status: answer.status, body: await answer.text() };
+    } catch (e) {
+      response = { error: String(e?.message ?? e) };
     }
-    let url = request.url;
-    if (options.apiBase) url = options.apiBase.replace(/\/$/, "") + new URL(url).pathname + new URL(url).search;
-    const response = await doFetch(url, { method: request.method, headers, body: request.body });
-    return { status: response.status, body: await response.text(), headers: [...response.headers] };
+    auth.handleTokenResponse(response); // throws token_refused or token_unavailable
+  };
+  return async function token() {
+    for (;;) {
+      const assertion = auth.pollAssertion();
+      if (assertion) {
+        flight = refresh(assertion).finally(() => { flight = undefined; });
+      }
+      if (flight) {
+        await flight;
+        continue;
+      }
+      const value = auth.accessToken();
+      if (value) return value;
+      throw appError("token_unavailable", "no access token: the last token request failed");
+    }
   };
 }
 

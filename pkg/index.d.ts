@@ -5,5 +5,5 @@ export { App, Engine, reply, chatClient, DEFAULT_ERROR_TEXT } from "./app.js";
 export type {
   ActionEvent, AppHandleResult, AppHomeEvent, ChatEvent, ChatEventBase, ChatSend, CommandEvent, Context,
   DialogCancelEvent, DialogRequestEvent, DialogSubmitEvent, EngineOptions, FetchOptions, Handler, HandlerResult,
-  LinkPreviewEvent, MembershipEvent, MessageEvent, Reply, SendResult, SpaceEvent, Transmit, WidgetEvent, WorkResult,
+  LinkPreviewEvent, MembershipEvent, MessageEvent, Reply, SendResult, ServiceAccountKeyFile, SpaceEvent, Transmit, WidgetEvent, WorkResult,
 } from "./app.js";

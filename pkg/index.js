@@ -2,9 +2,10 @@
 // of the core (call `await init()` once where the runtime does not
 // instantiate it for you) and the app API bound to it.
 import * as core from "./web/gchat_js.js";
-import { engineClass } from "./app.js";
+import { chatClientFor, engineClass } from "./app.js";
 
 export * from "./web/gchat_js.js";
 export { default } from "./web/gchat_js.js";
-export { App, reply, chatClient, DEFAULT_ERROR_TEXT } from "./app.js";
+export { App, reply, DEFAULT_ERROR_TEXT } from "./app.js";
 export const Engine = engineClass(core);
+export const chatClient = chatClientFor(core);

@@ -1,8 +1,9 @@
 // The package's entry for Node (ESM): the nodejs build of the core,
 // instantiated at load, and the app API bound to it.
 import core from "./node/gchat_js.js";
-import { engineClass } from "./app.js";
+import { chatClientFor, engineClass } from "./app.js";
 
 export * from "./node/gchat_js.js";
-export { App, reply, chatClient, DEFAULT_ERROR_TEXT } from "./app.js";
+export { App, reply, DEFAULT_ERROR_TEXT } from "./app.js";
 export const Engine = engineClass(core);
+export const chatClient = chatClientFor(core);

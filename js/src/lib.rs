@@ -11,8 +11,9 @@
 //! | `builders` | message and card builders (`textMessage`, `card`, `section`, ...) |
 //! | `keys` | `KeySet` |
 //! | `token` | `verifyToken` |
-//! | `engine` | `Engine` (`handle`, `keyRequests`, `keyUrls`) |
+//! | `engine` | `CoreEngine` (`accept`, `respond`, `runApp`, `handle`, `keyRequests`, `keyUrls`), `Accepted` |
 //! | `outbound` | `WebhookRequest`, `Outbox` |
+//! | `auth` | `AppAuth` (service-account tokens; signed with WebCrypto by the package) |
 //! | `crypto` | the WebCrypto signature check (internal) |
 //!
 //! `now` is read from `Date.now()` here, at the boundary, when the caller
@@ -20,6 +21,7 @@
 
 #![forbid(unsafe_code)]
 
+mod auth;
 mod builders;
 mod convert;
 mod crypto;

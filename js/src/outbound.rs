@@ -240,25 +240,7 @@ impl Outbox {
         #[wasm_bindgen(unchecked_param_type = "OutboxResponse")] response: JsValue,
         #[wasm_bindgen(js_name = now)] now_ms: Option<f64>,
     ) -> Result<(), JsValue> {
-        let response = if get(&response, "timeout").as_bool() == Some(true) {
-            Response::Timeout
-        } else if let Some(status) = get(&response, "status").as_f64() {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // an HTTP status
-            let status = status as u16;
-            let body = get(&response, "body").as_string().unwrap_or_default();
-            pairs(&get(&response, "headers"))
-                .iter()
-                .fold(Response::http(status, body), |r, (n, v)| {
-                    r.with_header(n, v)
-                })
-        } else {
-            let error = get(&response, "error");
-            Response::Network {
-                error: error
-                    .as_string()
-                    .unwrap_or_else(|| String::from("network error")),
-            }
-        };
+        let response = response_of(&response);
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // an id from enqueue
         let id = OutboxId(id as u64);
         self.inner.handle_response(id, &response, timestamp(now_ms));
@@ -293,6 +275,30 @@ impl Outbox {
         serde_json::to_value(&self.inner)
             .map(|v| v.to_string())
             .map_err(|e| error("internal", None, &e.to_string()))
+    }
+}
+
+/// What became of a request, from JS: `{ status, body, headers? }` for an
+/// HTTP answer, `{ timeout: true }`, or `{ error }` for a network failure.
+pub(crate) fn response_of(response: &JsValue) -> Response {
+    if get(response, "timeout").as_bool() == Some(true) {
+        Response::Timeout
+    } else if let Some(status) = get(response, "status").as_f64() {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // an HTTP status
+        let status = status as u16;
+        let body = get(response, "body").as_string().unwrap_or_default();
+        pairs(&get(response, "headers"))
+            .iter()
+            .fold(Response::http(status, body), |r, (n, v)| {
+                r.with_header(n, v)
+            })
+    } else {
+        let error = get(response, "error");
+        Response::Network {
+            error: error
+                .as_string()
+                .unwrap_or_else(|| String::from("network error")),
+        }
     }
 }
 

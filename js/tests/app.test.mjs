@@ -333,3 +333,54 @@ test("the same post from two deliveries of one event is sent once, and both hear
   assert.equal(body(second).text, "delivered");
   assert.equal(chat.posts.length, 1);
 });
+
+test("chatClient with a service-account key signs its assertion with WebCrypto and keeps the token", async () => {
+  const pair = await crypto.subtle.generateKey(
+    { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+    true, ["sign", "verify"],
+  );
+  const der = new Uint8Array(await crypto.subtle.exportKey("pkcs8", pair.privateKey));
+  const pem = `-----BEGIN PRIVATE KEY-----\n${Buffer.from(der).toString("base64").match(/.{1,64}/g).join("\n")}\n-----END PRIVATE KEY-----\n`;
+  const key = {
+    type: "service_account", client_email: "app@project.iam.gserviceaccount.com", private_key: pem,
+    private_key_id: "k1", token_uri: "https://oauth2.example/token",
+  };
+  const seen = { token: 0, chat: [] };
+  const fetch = async (url, init) => {
+    if (url === key.token_uri) {
+      seen.token++;
+      const form = new URLSearchParams(init.body);
+      assert.equal(form.get("grant_type"), "urn:ietf:params:oauth:grant-type:jwt-bearer");
+      const [head, claims, signature] = form.get("assertion").split(".");
+      const ok = await crypto.subtle.verify("RSASSA-PKCS1-v1_5", pair.publicKey,
+        Buffer.from(signature, "base64url"), new TextEncoder().encode(`${head}.${claims}`));
+      assert.ok(ok, "the assertion is signed with the key");
+      const c = JSON.parse(Buffer.from(claims, "base64url"));
+      assert.equal(c.iss, key.client_email);
+      assert.equal(c.aud, key.token_uri);
+      assert.equal(c.scope, "https://www.googleapis.com/auth/chat.bot");
+      assert.equal(JSON.parse(Buffer.from(head, "base64url")).kid, "k1");
+      return new Response(JSON.stringify({ access_token: `tok-${seen.token}`, expires_in: 3600, token_type: "Bearer" }));
+    }
+    seen.chat.push(new Headers(init.headers).get("authorization"));
+    return new Response(JSON.stringify({ name: "spaces/AAAAops/messages/1" }));
+  };
+  const app = new App().command("/two", async (event, ctx) => {
+    await Promise.all([ctx.post("one"), ctx.post("two")]);
+    return "posted";
+  });
+  const { chatClient } = await import("gchat");
+  const engine = new Engine({ app, expectations: kit.expectations, chat: chatClient({ serviceAccount: key, fetch }), log: () => {} });
+  const result = await engine.handle(await kit.request(testEvent("slash_command", { command: "/two" })), { keys: kit.keys });
+  assert.equal(body(result).text, "posted");
+  assert.equal(seen.token, 1, "one token request for both posts");
+  assert.deepEqual(seen.chat, ["Bearer tok-1", "Bearer tok-1"]);
+  // A refused key is a coded error the outbox sees as a failed send.
+  const refusing = async (url) => (url === key.token_uri
+    ? new Response(JSON.stringify({ error: "invalid_grant", error_description: "bad key" }), { status: 400 })
+    : new Response("{}"));
+  const send = chatClient({ serviceAccount: JSON.stringify(key), fetch: refusing });
+  await assert.rejects(send({ id: 1, attempt: 1, needsAppAuth: true, request: { method: "POST", url: "https://chat.googleapis.com/v1/spaces/A/messages", headers: [], body: "{}" } }),
+    { code: "token_refused" });
+  assert.throws(() => chatClient({ serviceAccount: "{}" }), { code: "bad_service_account_key" });
+});

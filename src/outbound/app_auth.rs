@@ -332,13 +332,21 @@ impl AppAuth {
 
     /// Adds `Authorization: Bearer …` to an API request.
     pub fn authorize(&self, request: &mut HttpRequest, now: Timestamp) -> Result<(), AppAuthError> {
-        let token = self
-            .token
+        let token = self.access_token(now)?;
+        request.set_header("Authorization", format!("Bearer {token}"));
+        Ok(())
+    }
+
+    /// The access token, while it is valid at `now`.
+    ///
+    /// # Errors
+    /// [`AppAuthError::NoToken`] before the first token or after it expired.
+    pub fn access_token(&self, now: Timestamp) -> Result<&str, AppAuthError> {
+        self.token
             .as_ref()
             .filter(|t| now < t.expires_at)
-            .ok_or(AppAuthError::NoToken)?;
-        request.set_header("Authorization", format!("Bearer {}", token.value));
-        Ok(())
+            .map(|t| t.value.as_str())
+            .ok_or(AppAuthError::NoToken)
     }
 
     /// When the token should be refreshed (`None` without a token).
