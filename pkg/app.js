@@ -213,6 +213,7 @@ class Courier {
   #send;
   #waiting = new Map();
   #running;
+  #wake;
   #log;
 
   constructor(core, send, log) {
@@ -234,10 +235,17 @@ class Courier {
       else this.#waiting.set(id, [resolve]);
     });
     this.#running ??= this.#drain();
+    this.#wake?.();
     return done;
   }
 
+  /**
+   * Sends what the outbox offers, several spaces at once (each space one
+   * message at a time, in order: the outbox's rule), waking when a send
+   * is answered or the outbox's next time comes.
+   */
   async #drain() {
+    const sending = new Set();
     for (;;) {
       // Checked and cleared with no await between: an item queued from
       // now on starts a new drain.
@@ -245,27 +253,46 @@ class Courier {
         this.#running = undefined;
         return;
       }
-      const transmit = this.#outbox.pollTransmit();
-      if (transmit) {
-        let response;
-        try {
-          response = await this.#send(transmit);
-        } catch (e) {
-          response = { error: String(e?.message ?? e) };
-        }
-        this.#outbox.handleResponse(transmit.id, response);
-      } else {
-        const at = this.#outbox.pollTimeout();
-        await sleep(Math.max(0, Math.min((at ?? Date.now()) - Date.now(), 60_000)));
+      for (let transmit; (transmit = this.#outbox.pollTransmit()); ) {
+        const send = this.#sendOne(transmit).finally(() => sending.delete(send));
+        sending.add(send);
       }
-      for (let event; (event = this.#outbox.pollEvent()); ) {
-        this.#log({ outbox: event });
-        if (event.event === "retrying") continue;
-        for (const resolve of this.#waiting.get(event.id) ?? []) resolve(event);
-        this.#waiting.delete(event.id);
-      }
+      const at = this.#outbox.pollTimeout();
+      // Also woken by a new item, which may be due before `at`.
+      const woken = new Promise((resolve) => { this.#wake = resolve; });
+      await until(Math.max(0, Math.min((at ?? Date.now() + 1000) - Date.now(), 60_000)), [...sending, woken]);
+      this.#wake = undefined;
+      this.#events();
     }
   }
+
+  /** Sends one request and reports its answer (or failure) to the outbox. */
+  async #sendOne(transmit) {
+    let response;
+    try {
+      response = await this.#send(transmit);
+    } catch (e) {
+      response = { error: String(e?.message ?? e) };
+    }
+    this.#outbox.handleResponse(transmit.id, response);
+  }
+
+  /** Logs the outbox's events and answers those waiting on a delivery. */
+  #events() {
+    for (let event; (event = this.#outbox.pollEvent()); ) {
+      this.#log({ outbox: event });
+      if (event.event === "retrying") continue;
+      for (const resolve of this.#waiting.get(event.id) ?? []) resolve(event);
+      this.#waiting.delete(event.id);
+    }
+  }
+}
+
+/** Resolves after `ms`, or sooner when one of `promises` settles (the timer is cleared). */
+function until(ms, promises) {
+  let timer;
+  const timeout = new Promise((resolve) => { timer = setTimeout(resolve, ms); });
+  return Promise.race([timeout, ...promises]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -296,14 +323,17 @@ class Context {
     this.#run.background(typeof work === "function" ? work() : work);
   }
 
-  /** Posts `message` (in `options.thread`, or the event's thread; in `options.space`, or the event's space). */
+  /** Posts `message` in `options.space` (the event's by default), in `options.thread` (the event's by default, in its space). */
   post(message, options = {}) {
     const step = this.#step++;
     const msg = asMessage(message);
-    const thread = options.thread ?? (msg.thread ? undefined : this.event.thread);
+    const space = options.space ?? this.event.space?.name ?? "";
+    // The event's thread by default, in the event's space only.
+    const here = space === this.event.space?.name;
+    const thread = options.thread ?? (msg.thread || !here ? undefined : this.event.thread);
     return this.#run.work({
       type: "createMessage",
-      space: options.space ?? this.event.space?.name ?? "",
+      space,
       message: thread && !msg.thread ? { ...msg, thread: { name: thread } } : msg,
       requestId: this.#ids.id(step),
       ...(options.messageId ? { messageId: options.messageId } : {}),

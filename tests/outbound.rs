@@ -422,6 +422,12 @@ fn app_auth_assertion_token_and_refresh() {
     auth.handle_token_response(&answer, T0).unwrap();
     auth.authorize(&mut api, T0).unwrap();
     assert_eq!(api.header("authorization"), Some("Bearer ya29.tok"));
+    assert_eq!(auth.access_token(at(3_598_000)).unwrap(), "ya29.tok");
+    assert_eq!(
+        auth.access_token(at(3_599_000)).unwrap_err().code(),
+        "no_token",
+        "expired"
+    );
     assert!(
         auth.poll_assertion(at(3_000_000)).is_none(),
         "fresh for 55 minutes"

@@ -384,3 +384,21 @@ test("chatClient with a service-account key signs its assertion with WebCrypto a
     { code: "token_refused" });
   assert.throws(() => chatClient({ serviceAccount: "{}" }), { code: "bad_service_account_key" });
 });
+
+test("posts to different spaces go out side by side; one space's go one at a time, in order", async () => {
+  const chat = new TestChat({ respond: () => new Promise((r) => setTimeout(() => r(undefined), 200)) });
+  const app = new App().command("/spread", async (event, ctx) => {
+    await Promise.all([
+      ctx.post("a1", { space: "spaces/A" }), ctx.post("b1", { space: "spaces/B" }), ctx.post("a2", { space: "spaces/A" }),
+    ]);
+    return "done";
+  });
+  const engine = new Engine({ app, expectations: kit.expectations, chat: chat.send, log: () => {} });
+  const result = await engine.handle(await kit.request(testEvent("slash_command", { command: "/spread" })), { keys: kit.keys });
+  assert.equal(body(result).text, "done");
+  const at = Object.fromEntries(chat.posts.map((p) => [p.body.text, p.at]));
+  assert.ok(Math.abs(at.a1 - at.b1) < 100, `A and B together: ${at.a1} ${at.b1}`);
+  assert.deepEqual(chat.posts.filter((p) => p.path.includes("/A/")).map((p) => p.body.text), ["a1", "a2"]);
+  assert.ok(at.a2 - at.a1 >= 990, "one write a second in a space");
+  assert.equal(chat.posts[0].body.thread, undefined, "another space: not the event's thread");
+});
