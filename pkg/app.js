@@ -3,7 +3,7 @@
 // core. The core routes, verifies, checks and renders; this file only
 // awaits handlers and moves data between them and the core. Each entry
 // point (index.js, node.mjs, workerd.js) binds it to its build of the core
-// with `engineClass(core)`.
+// with `engineClass(core)` and `chatClientFor(core)`.
 
 /** Reply constructors: plain objects the engine checks against the event. */
 export const reply = Object.freeze({
