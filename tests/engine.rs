@@ -26,11 +26,7 @@ fn now() -> Timestamp {
 }
 
 fn own(name: &str) -> &'static str {
-    common::own("events")
-        .into_iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, b)| b)
-        .unwrap()
+    common::own_file("events", name)
 }
 
 fn insecure(app: Router) -> Engine {

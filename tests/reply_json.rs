@@ -20,11 +20,7 @@ fn now() -> Timestamp {
 }
 
 fn own(name: &str) -> &'static str {
-    common::own("events")
-        .into_iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, b)| b)
-        .unwrap_or_else(|| panic!("no fixture {name}"))
+    common::own_file("events", name)
 }
 
 fn event(fixture: &str) -> Event {

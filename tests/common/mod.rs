@@ -28,6 +28,15 @@ pub fn own(dir: &str) -> Vec<(&'static str, &'static str)> {
     found
 }
 
+/// The project's own fixture `dir/name` (embedded at build time).
+pub fn own_file(dir: &str, name: &str) -> &'static str {
+    own(dir)
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, body)| body)
+        .unwrap_or_else(|| panic!("no fixture {dir}/{name}"))
+}
+
 /// Compares `value` with the insta snapshot `<test file>__<name>.snap`:
 /// natively through insta (which writes new snapshots for review), on wasm32
 /// against the snapshot embedded at build time.
