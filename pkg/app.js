@@ -150,7 +150,10 @@ export function chatClientFor(core) {
         headers.set("authorization", `Bearer ${value}`);
       }
       let url = request.url;
-      if (options.apiBase) url = options.apiBase.replace(/\/$/, "") + new URL(url).pathname + new URL(url).search;
+      if (options.apiBase) {
+        const { pathname, search } = new URL(url);
+        url = options.apiBase.replace(/\/$/, "") + pathname + search;
+      }
       const response = await doFetch(url, { method: request.method, headers, body: request.body });
       return { status: response.status, body: await response.text(), headers: [...response.headers] };
     };
@@ -361,6 +364,7 @@ class Context {
    */
   progress(stream, options = {}) {
     const space = this.event.space?.name ?? "";
+    // The placeholder's id: from the step its post is about to take.
     const id = `client-${this.#ids.id(this.#step).replace(/[^a-z0-9-]/g, "")}`.slice(0, 63);
     const name = `${space}/messages/${id}`;
     let lastWrite = Date.now();
@@ -488,7 +492,7 @@ export function engineClass(core) {
       if (!this.#app) {
         const result = this.#core.runApp(accepted);
         const run = new Run(this, this.#courier, now);
-        run.respond(result.deferred);
+        result.deferred = run.respond(result.deferred);
         result.done = run.done();
         return result;
       }
@@ -508,8 +512,7 @@ export function engineClass(core) {
         }
       }
       const result = this.#core.respond(accepted, value, failure);
-      result.deferred = [...run.before, ...result.deferred];
-      run.respond(result.deferred);
+      result.deferred = run.respond(result.deferred);
       result.done = run.done();
       return result;
     }
@@ -593,14 +596,12 @@ export function engineClass(core) {
 
 /** One request's background work and outbound items. */
 class Run {
-  /** Items made before the response: they go in `result.deferred`. */
-  before = [];
   #engine;
   #courier;
   #tasks = [];
-  #after = [];
-  #responded = false;
   #deliveries = [];
+  /** Every post and edit, in the order made. */
+  #work = [];
 
   constructor(engine, courier, now) {
     this.#engine = engine;
@@ -619,31 +620,24 @@ class Run {
 
   /** A post or edit: delivered now with a courier, else collected. Resolves when delivered (or given up). */
   work(item) {
-    if (this.#courier) {
-      const delivery = this.#courier.deliver(item);
-      this.#deliveries.push(delivery);
-      if (!this.#responded) this.before.push(item);
-      return delivery;
-    }
-    (this.#responded ? this.#after : this.before).push(item);
-    return Promise.resolve({ event: "queued", item });
+    this.#work.push(item);
+    if (!this.#courier) return Promise.resolve({ event: "queued", item });
+    const delivery = this.#courier.deliver(item);
+    this.#deliveries.push(delivery);
+    return delivery;
   }
 
-  /** The response is out: `deferred` holds the items before it (already being delivered, with a courier). */
-  respond(deferred) {
-    this.#responded = true;
-    if (this.#courier) {
-      // The reply's own deferred work (none from JS apps) goes out too.
-      for (const item of deferred) if (!this.before.includes(item)) this.#deliveries.push(this.#courier.deliver(item));
-    }
-    this.before = deferred;
+  /** The response is out, with the reply's own deferred work: the work made so far (`result.deferred`). */
+  respond(replyWork) {
+    for (const item of replyWork) this.work(item);
+    return this.#work.slice();
   }
 
   /** Resolves with all work once background tasks finish (and, with a courier, deliveries). */
   async done() {
     for (let n = 0; n < this.#tasks.length; n++) await this.#tasks[n];
     for (let n = 0; n < this.#deliveries.length; n++) await this.#deliveries[n];
-    return [...this.before, ...this.#after];
+    return this.#work.slice();
   }
 }
 

@@ -304,8 +304,11 @@ impl CoreEngine {
         let result = match failure {
             Some(message) => Err(AppError::Handler(message)),
             None if reply.is_undefined() || reply.is_null() => Ok(Reply::none()),
-            // A string is the text of a message, not JSON text.
-            None if reply.is_string() => Ok(Reply::text(reply.as_string().unwrap_or_default())),
+            // A string is a reply (a message's text), not JSON text.
+            None if reply.is_string() => Reply::from_json(
+                &serde_json::Value::String(reply.as_string().unwrap_or_default()),
+                &accepted.inner.event,
+            ),
             None => match json_input(&reply) {
                 Ok(value) => Reply::from_json(&value, &accepted.inner.event),
                 Err(e) => Err(AppError::InvalidReply {

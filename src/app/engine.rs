@@ -176,8 +176,7 @@ impl Engine {
         keys: &KeySet,
         check: &dyn SignatureCheck,
     ) -> Outcome {
-        self.accept_with(request, now, keys, check)
-            .map_or_else(|refused| *refused, |accepted| self.run_app(accepted))
+        self.refuse_or_run(self.accept_with(request, now, keys, check))
     }
 
     /// Handles a request with a signature check that is asynchronous (the
@@ -220,8 +219,7 @@ impl Engine {
         token: Unverified,
         signature_ok: bool,
     ) -> Outcome {
-        self.accept_checked(request, now, token, signature_ok)
-            .map_or_else(|refused| *refused, |accepted| self.run_app(accepted))
+        self.refuse_or_run(self.accept_checked(request, now, token, signature_ok))
     }
 
     /// Checks a request (method, size, token with gchat's own signature
@@ -270,6 +268,11 @@ impl Engine {
     ) -> Result<Accepted, Box<Outcome>> {
         let verify = |_: &str| self.verifier.finish(token, signature_ok, now);
         self.check(request, now, verify)
+    }
+
+    /// The refusal, or the engine's own app's answer to the accepted event.
+    fn refuse_or_run(&self, checked: Result<Accepted, Box<Outcome>>) -> Outcome {
+        checked.map_or_else(|refused| *refused, |accepted| self.run_app(accepted))
     }
 
     /// Runs the engine's own app on an accepted event.

@@ -124,13 +124,14 @@ impl std::fmt::Debug for Router {
     }
 }
 
-macro_rules! on_kind {
-    ($($(#[$m:meta])* $name:ident => $kind:ident,)*) => {
+/// Methods mounting a handler at a fixed route.
+macro_rules! on_route {
+    ($($(#[$m:meta])* $name:ident => $route:expr,)*) => {
         $(
             $(#[$m])*
             #[must_use]
             pub fn $name(self, f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static) -> Self {
-                self.on(Route::Kind(Kind::$kind), f)
+                self.on($route, f)
             }
         )*
     };
@@ -169,25 +170,31 @@ impl Router {
         self
     }
 
-    on_kind! {
+    on_route! {
         /// Direct messages and messages that mention the app.
-        on_message => Message,
+        on_message => Route::Kind(Kind::Message),
         /// The app was added to a space.
-        on_added => Added,
+        on_added => Route::Kind(Kind::Added),
         /// The app was removed (no reply is delivered; clean up only).
-        on_removed => Removed,
+        on_removed => Route::Kind(Kind::Removed),
         /// The app home tab was opened.
-        on_app_home => AppHome,
+        on_app_home => Route::Kind(Kind::AppHome),
         /// A form on the app home was submitted.
-        on_submit_form => SubmitForm,
+        on_submit_form => Route::Kind(Kind::SubmitForm),
         /// A link matched the app's preview patterns.
-        on_link_preview => LinkPreview,
+        on_link_preview => Route::Kind(Kind::LinkPreview),
         /// A dialog was cancelled (any function).
-        on_dialog_cancel => DialogCancel,
+        on_dialog_cancel => Route::Kind(Kind::DialogCancel),
         /// Any card click not routed by function.
-        on_card_clicked => CardClicked,
+        on_card_clicked => Route::Kind(Kind::CardClicked),
         /// A Workspace Events space event (Pub/Sub).
-        on_space_event => SpaceEvent,
+        on_space_event => Route::Kind(Kind::SpaceEvent),
+        /// Messages in spaces that @mention the app.
+        on_mention => Route::Mention,
+        /// Commands no [`on_command`](Self::on_command) names.
+        on_unknown_command => Route::UnknownCommand,
+        /// Every event nothing else routes.
+        on_fallback => Route::Fallback,
     }
 
     on_function! {
@@ -203,15 +210,6 @@ impl Router {
         on_autocomplete => Autocomplete,
     }
 
-    /// Messages in spaces that @mention the app.
-    #[must_use]
-    pub fn on_mention(
-        self,
-        f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
-    ) -> Self {
-        self.on(Route::Mention, f)
-    }
-
     /// A slash or quick command, by name (`/help`) or id (`"3"`). A
     /// dialog-opening command is routed here too.
     #[must_use]
@@ -221,24 +219,6 @@ impl Router {
         f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
     ) -> Self {
         self.on(Route::Command(name_or_id.into()), f)
-    }
-
-    /// Commands no [`on_command`](Self::on_command) names.
-    #[must_use]
-    pub fn on_unknown_command(
-        self,
-        f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
-    ) -> Self {
-        self.on(Route::UnknownCommand, f)
-    }
-
-    /// Every event nothing else routes.
-    #[must_use]
-    pub fn on_fallback(
-        self,
-        f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
-    ) -> Self {
-        self.on(Route::Fallback, f)
     }
 
     /// The command names routed (for generated help).
