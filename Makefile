@@ -119,8 +119,9 @@ size-floor: setup-rust npm-deps
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(SIZE_FLOOR)/pkg/gchat_size_floor_bg.wasm -o $(SIZE_FLOOR)/pkg/gchat_size_floor_bg.wasm
 	node scripts/size.mjs $(SIZE_BUDGET_KB) $(SIZE_FLOOR)/pkg/gchat_size_floor_bg.wasm
 
-## test-js: the package in node (node --test), its TypeScript types (tsc), the Worker in workerd,
-## and the example TypeScript app (compiled with tsc into target/ts-app, tested in node).
+## test-js: the package in node (node --test), its TypeScript types (tsc), the example Worker
+## (compiled with tsc into target/worker) in workerd with its Durable Object, and the example
+## TypeScript app (compiled with tsc into target/ts-app, tested in node).
 test-js: test-types test-worker test-ts-app
 	node --test $(JS_TESTS)
 
@@ -132,6 +133,7 @@ test-types: pkg
 	node_modules/.bin/tsc -p js/tests
 
 test-worker: pkg
+	node_modules/.bin/tsc -p examples/worker
 	node --test $(WORKER_TESTS)
 
 ## www: the card designer's static build (www/dist), on pkg/'s web build; deployable anywhere.

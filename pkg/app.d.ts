@@ -2,7 +2,7 @@
 import type {
   ActionView, Card, CardWithId, CommandView, Deferred, EngineOptions as CoreEngineOptions, EventView,
   FormValue, HandleOptions, HandleResult, HttpRequest, KeyRequest, KeySet, Message, OutboxEvent,
-  RequestLike, SelectionItem,
+  RequestLike, SelectionItem, SendOptionsJson, WebhookJson,
 } from "./web/gchat_js.js";
 
 /** Any event a handler gets: `parseEvent`'s view, with the event as Chat sent it in `raw`. */
@@ -70,8 +70,15 @@ export type Reply =
 /** What a handler may return: a reply, a message object, a string (a text message), or nothing. */
 export type HandlerResult = Reply | Message | string | void | undefined | null;
 
-/** What `ctx.post` and `ctx.update` resolve to: the outbox's word (`delivered`, `gave_up`), or `queued` without a `chat` client. */
-export type WorkResult = OutboxEvent | { event: "queued"; item: Deferred };
+/** A piece of work a handler makes: a deferred post or edit, or a webhook send. */
+export type Work = Deferred | (WebhookJson & { requestId: string });
+
+/**
+ * What `ctx.post`, `ctx.update` and `ctx.webhook` resolve to: the outbox's
+ * word (`delivered`, `gave_up`), or `queued` (without a `chat` client, or
+ * held by a store that has not delivered it yet).
+ */
+export type WorkResult = (OutboxEvent & { requestId?: string }) | { event: "queued"; item: Work };
 
 /** What a handler gets besides its event. */
 export interface Context<E extends ChatEvent = ChatEvent> {
@@ -85,6 +92,8 @@ export interface Context<E extends ChatEvent = ChatEvent> {
   defer(work: Promise<unknown> | (() => Promise<unknown> | unknown)): void;
   /** Posts a message with the Chat API (deterministic `requestId`: a redelivery posts nothing new). */
   post(message: Message | string, options?: { thread?: string; space?: string; messageId?: string }): Promise<WorkResult>;
+  /** Posts through an incoming webhook `url`, once (a redelivery posts nothing new). */
+  webhook(url: string, message: Message | string, options?: { threadKey?: string; replyOption?: SendOptionsJson["replyOption"] }): Promise<WorkResult>;
   /** Edits message `name` (`spaces/…/messages/…`), `spaces.messages.patch`. */
   update(name: string, message: Message | string, options?: { allowMissing?: boolean }): Promise<WorkResult>;
   /**
@@ -192,6 +201,44 @@ export interface EngineOptions extends CoreEngineOptions {
   log?: (record: Record<string, unknown>) => void;
   /** How key documents are fetched (`engine.fetch`). */
   fetch?: typeof globalThis.fetch;
+  /** A Web `Cache` (`caches.default`) key documents are kept in beside memory, per their `Cache-Control`. */
+  keyCache?: Cache;
+  /** Where repeat deliveries are found (`engine.fetch`; this instance's memory by default). */
+  dedup?: Dedup;
+  /** Where posts and edits go, instead of `chat`'s in-memory outbox. */
+  courier?: Courier;
+}
+
+/** The first response to an event, as a dedup store keeps it. */
+export interface StoredResponse { status: number; headers: Record<string, string>; body: string }
+/** What a dedup store learns of an event: its TTL (seconds), its space, and the time. */
+export interface DedupInfo { ttl: number; space?: string; now: number }
+
+/**
+ * A store of first responses. `claim` resolves to the first response to
+ * the event (waiting while it is being handled), or `null`: the caller
+ * handles it, then calls `complete`, or `release` when it could not.
+ */
+export interface Dedup {
+  claim(key: string, info: DedupInfo): Promise<StoredResponse | null>;
+  complete(key: string, response: StoredResponse, info: DedupInfo): void | Promise<void>;
+  release(key: string, info: DedupInfo): void | Promise<void>;
+}
+
+/** Repeat deliveries answered from this instance's memory (the default `dedup`). */
+export declare class MemoryDedup implements Dedup {
+  claim(key: string, info: DedupInfo): Promise<StoredResponse | null>;
+  complete(key: string, response: StoredResponse, info?: DedupInfo): void;
+  release(key: string): void;
+}
+
+/**
+ * Where work goes: `stored` resolves once the work is held (the answer
+ * waits for it), `done` with what became of it. `run` identifies the
+ * request that made it.
+ */
+export interface Courier {
+  deliver(item: Work, run: object): { stored: Promise<unknown>; done: Promise<WorkResult> };
 }
 
 /** `engine.handle`'s result: `done` resolves with all deferred work once background work has finished. */

@@ -226,12 +226,22 @@ class Courier {
   }
 
   /**
-   * Queues a deferred item; resolves with its outbox event (`delivered` or
-   * `gave_up`). An item whose request id is already queued is not queued
-   * again: both callers hear of the one delivery.
+   * Queues a deferred item: `stored` resolves once it is held (at once:
+   * this courier holds work in memory), `done` with its outbox event
+   * (`delivered` or `gave_up`). An item whose request id is already queued
+   * is not queued again: both callers hear of the one delivery.
    */
   deliver(item) {
-    const id = this.#outbox.enqueue(item);
+    let id;
+    try {
+      id = this.#outbox.enqueue(item);
+    } catch (e) {
+      // Work Chat would refuse (a bad webhook URL, a message failing lint):
+      // given up at once, and said so; the answer still goes.
+      const outcome = notStored(item, e);
+      this.#log({ outbox: outcome });
+      return { stored: Promise.resolve(), done: Promise.resolve(outcome) };
+    }
     const done = new Promise((resolve) => {
       const waiting = this.#waiting.get(id);
       if (waiting) waiting.push(resolve);
@@ -239,7 +249,7 @@ class Courier {
     });
     this.#running ??= this.#drain();
     this.#wake?.();
-    return done;
+    return { stored: Promise.resolve(), done };
   }
 
   /**
@@ -291,6 +301,16 @@ class Courier {
   }
 }
 
+/** The outbox event of an item that could not be queued or stored: given up at once. */
+export function notStored(item, e) {
+  return {
+    event: "gave_up",
+    requestId: item.requestId,
+    failure: { code: e?.code ?? "not_stored", message: String(e?.message ?? e), hint: "the work was not queued: see the message" },
+    attempts: 0,
+  };
+}
+
 /** Resolves after `ms`, or sooner when one of `promises` settles (the timer is cleared). */
 function until(ms, promises) {
   let timer;
@@ -340,6 +360,22 @@ class Context {
       message: thread && !msg.thread ? { ...msg, thread: { name: thread } } : msg,
       requestId: this.#ids.id(step),
       ...(options.messageId ? { messageId: options.messageId } : {}),
+    });
+  }
+
+  /**
+   * Posts `message` through the incoming webhook `url` (`options`:
+   * `threadKey`, `replyOption`), once: a redelivery of the event posts
+   * nothing new.
+   */
+  webhook(url, message, options = {}) {
+    const requestId = this.#ids.id(this.#step++);
+    return this.#run.work({
+      type: "webhook",
+      url,
+      message: asMessage(message),
+      options: { ...options, idempotencyKey: requestId },
+      requestId,
     });
   }
 
@@ -421,8 +457,9 @@ export function engineClass(core) {
     #log;
     #keys;
     #keyFlights = new Map();
+    #keyCache;
     #fetch;
-    #seen = new Map();
+    #dedup;
     errorText;
 
     /**
@@ -432,6 +469,13 @@ export function engineClass(core) {
      * the user sees when a handler fails; `chat`, how posts and edits are
      * sent (`chatClient({ token })`, or a test kit's); `log`, where log
      * lines go; `fetch`, how key documents are fetched.
+     *
+     * Hosts that keep state elsewhere (`gchat/worker` does) also give:
+     * `keyCache`, a Web `Cache` (`caches.default`) that key documents are
+     * kept in beside this instance's memory; `dedup`, where repeat
+     * deliveries are found (`claim`, `complete`, `release`: see
+     * `MemoryDedup`); `courier`, where posts and edits go (`deliver(item, run)`
+     * → `{ stored, done }`).
      */
     constructor(options = {}) {
       const app = options.app;
@@ -446,12 +490,17 @@ export function engineClass(core) {
         chat: undefined,
         log: undefined,
         fetch: undefined,
+        keyCache: undefined,
+        dedup: undefined,
+        courier: undefined,
         ...(app ? { routes: app.routes, errorText: this.errorText } : {}),
       });
       this.#log = options.log ?? consoleLog;
       const send = typeof options.chat === "function" ? options.chat : options.chat?.send;
-      this.#courier = send ? new Courier(core, send, this.#log) : undefined;
+      this.#courier = options.courier ?? (send ? new Courier(core, send, this.#log) : undefined);
       this.#fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
+      this.#keyCache = options.keyCache;
+      this.#dedup = options.dedup ?? new MemoryDedup();
     }
 
     /**
@@ -466,8 +515,8 @@ export function engineClass(core) {
       return this.#handle(request, options, undefined);
     }
 
-    /** `handle`, answering repeats of an event from `seen` when given. */
-    async #handle(request, options, seen) {
+    /** `handle`, answering repeats of an event from `dedup` when given. */
+    async #handle(request, options, dedup) {
       const accepted = await this.#core.accept(request, options);
       if (!(accepted instanceof Accepted)) {
         accepted.done = Promise.resolve([]);
@@ -475,45 +524,83 @@ export function engineClass(core) {
       }
       const now = options.now ?? Date.now();
       const key = accepted.dedupKey;
-      if (!seen || !key) return this.#run(accepted, now);
-      const hit = seen.get(key);
-      if (hit && hit.until > now) {
+      if (!dedup || !key) return this.#run(accepted, now);
+      const info = { ttl: accepted.dedupTtl ?? 600, space: accepted.event.space?.name, now };
+      let first;
+      try {
+        first = await dedup.claim(key, info);
+      } catch (e) {
+        // Whether this event was handled is unknown: refuse rather than risk a second run.
         accepted.free();
-        const first = await hit.result;
-        return { ...first, deferred: [], log: { ...first.log, duplicate: true }, done: Promise.resolve([]) };
+        return unavailable(key, "dedup_unavailable", e);
       }
-      const result = this.#run(accepted, now);
-      seen.set(key, { until: now + (accepted.dedupTtl ?? 600) * 1000, result });
-      for (const [k, v] of seen) if (v.until <= now) seen.delete(k);
+      if (first) {
+        const repeat = {
+          ...first,
+          deferred: [],
+          keyRequests: accepted.keyRequests,
+          dedupKey: key,
+          dedupTtl: info.ttl,
+          log: { ...accepted.log, status: first.status, duplicate: true },
+          done: Promise.resolve([]),
+        };
+        accepted.free();
+        return repeat;
+      }
+      let result;
+      try {
+        result = await this.#run(accepted, now);
+      } catch (e) {
+        await dedup.release(key, info);
+        throw e;
+      }
+      if (result.status === 503) {
+        await dedup.release(key, info);
+        return result;
+      }
+      try {
+        await dedup.complete(key, { status: result.status, headers: result.headers, body: result.body }, info);
+      } catch (e) {
+        // The work is stored; a redelivery runs the handler again and
+        // posts nothing new (the same request ids).
+        this.log({ error: "dedup_unavailable", dedupKey: key, detail: String(e?.message ?? e) });
+      }
       return result;
     }
 
     async #run(accepted, now) {
-      if (!this.#app) {
-        const result = this.#core.runApp(accepted);
-        const run = new Run(this, this.#courier, now);
-        result.deferred = run.respond(result.deferred);
-        result.done = run.done();
-        return result;
-      }
       const run = new Run(this, this.#courier, now);
-      const event = eventOf(accepted);
-      const index = accepted.route;
-      let value;
-      let failure;
-      if (index === undefined) {
-        value = event.command ? unknownCommand(event) : undefined;
+      let result;
+      if (!this.#app) {
+        result = this.#core.runApp(accepted);
       } else {
-        const ctx = new Context(accepted, event, run);
-        try {
-          value = await this.#app.handler(index)(event, ctx);
-        } catch (e) {
-          failure = String(e?.stack ?? e?.message ?? e);
+        const event = eventOf(accepted);
+        const index = accepted.route;
+        let value;
+        let failure;
+        if (index === undefined) {
+          value = event.command ? unknownCommand(event) : undefined;
+        } else {
+          const ctx = new Context(accepted, event, run);
+          try {
+            value = await this.#app.handler(index)(event, ctx);
+          } catch (e) {
+            failure = String(e?.stack ?? e?.message ?? e);
+          }
         }
+        result = this.#core.respond(accepted, value, failure);
       }
-      const result = this.#core.respond(accepted, value, failure);
       result.deferred = run.respond(result.deferred);
       result.done = run.done();
+      try {
+        // Work to send is held (in a durable store, with such a courier)
+        // before the answer goes.
+        await run.stored();
+      } catch (e) {
+        const refused = unavailable(result.dedupKey, "work_not_stored", e);
+        refused.done = result.done;
+        return refused;
+      }
       return result;
     }
 
@@ -524,21 +611,33 @@ export function engineClass(core) {
 
     /**
      * Serves a Web-standard `Request` and resolves to a `Response`:
-     * fetches Google's keys as needed (kept per their `Cache-Control`),
-     * answers a repeat delivery once (in this instance's memory), and
-     * hands background work to `options.waitUntil`. Without `waitUntil`
-     * the background work is awaited before resolving: a long-running
-     * server (Node's `http`) should pass its own, such as
+     * fetches Google's keys as needed (kept per their `Cache-Control`, in
+     * memory and in `keyCache`), fetches them again once and retries when
+     * a token names a key it does not know (Google rotated its keys),
+     * answers a repeat delivery once (`dedup`: this instance's memory by
+     * default), and hands background work to `options.waitUntil`. Without
+     * `waitUntil` the background work is awaited before resolving: a
+     * long-running server (Node's `http`) should pass its own, such as
      * `(p) => p.catch(console.error)`, so the answer is not held back.
      */
     async fetch(request, options = {}) {
       const now = options.now ?? Date.now();
+      const waitUntil = options.waitUntil;
       // A request without a token is refused without waiting for keys.
       const signed = Boolean(request.headers?.get?.("authorization"));
-      const keys = options.keys ?? (signed ? await this.#ensureKeys(now, options.waitUntil) : (this.#keys ??= new KeySet()));
-      const result = await this.#handle(request, { ...options, now, keys }, this.#seen);
+      const keys = options.keys ?? (signed ? await this.#ensureKeys(now, waitUntil) : (this.#keys ??= new KeySet()));
+      // Read once: a second try after a key refetch needs the body again.
+      const plain = { method: request.method, headers: request.headers, body: new Uint8Array(await request.arrayBuffer()) };
+      const handleOptions = { ...options, now, keys };
+      let result = await this.#handle(plain, handleOptions, this.#dedup);
+      const needed = result.status === 401 && !options.keys ? (result.keyRequests ?? []).filter((r) => r.reason !== "stale") : [];
+      if (needed.length) {
+        this.log(result.log);
+        await Promise.all(needed.map((r) => this.#refresh(r.url, now, r.reason, waitUntil)));
+        result = await this.#handle(plain, handleOptions, this.#dedup);
+      }
       this.log(result.log);
-      for (const r of result.keyRequests ?? []) this.#background(options.waitUntil, this.#refresh(r.url, now));
+      for (const r of result.keyRequests ?? []) this.#background(waitUntil, this.#refresh(r.url, now, r.reason, waitUntil));
       const done = result.done.then(
         (work) => {
           if (!this.#courier && work.length) {
@@ -547,7 +646,7 @@ export function engineClass(core) {
         },
         (e) => this.log({ error: "background_error", detail: String(e?.message ?? e) }),
       );
-      if (options.waitUntil) options.waitUntil(done);
+      if (waitUntil) waitUntil(done);
       else await done;
       return toResponse(result);
     }
@@ -559,30 +658,62 @@ export function engineClass(core) {
     async #ensureKeys(now, waitUntil) {
       this.#keys ??= new KeySet();
       for (const r of this.#core.keyRequests(this.#keys, now)) {
-        if (r.reason === "missing") await this.#refresh(r.url, now);
-        else this.#background(waitUntil, this.#refresh(r.url, now));
+        if (r.reason === "missing") await this.#refresh(r.url, now, r.reason, waitUntil);
+        else this.#background(waitUntil, this.#refresh(r.url, now, r.reason, waitUntil));
       }
       return this.#keys;
     }
 
-    /** One fetch at a time per key document. */
-    #refresh(url, now) {
-      if (!this.#keyFlights.has(url)) {
+    /**
+     * Fetches a key document into the key set, one fetch at a time per
+     * document: from `keyCache` when it holds a fresh copy (another
+     * instance fetched it), else from its URL (and into `keyCache`). A
+     * token naming an unknown key skips the cache: the copy there is the
+     * one without that key.
+     */
+    #refresh(url, now, reason, waitUntil) {
+      const fromOrigin = reason === "unknown_kid" || !this.#keyCache;
+      const flightKey = `${fromOrigin ? "origin" : "cache"} ${url}`;
+      if (!this.#keyFlights.has(flightKey)) {
         const flight = (async () => {
           try {
             this.#keys ??= new KeySet();
+            if (!fromOrigin && (await this.#fromCache(url, now))) return;
             const response = await this.#fetch(url);
             if (!response.ok) throw new Error(`HTTP ${response.status}`);
-            this.#keys.insertResponse(url, new Uint8Array(await response.arrayBuffer()), response.headers, now);
+            const bytes = new Uint8Array(await response.arrayBuffer());
+            this.#keys.insertResponse(url, bytes, response.headers, now);
+            if (this.#keyCache) this.#background(waitUntil, this.#toCache(url, bytes, response.headers, now));
           } catch (e) {
             this.log({ error: "key_fetch_failed", url, detail: String(e?.message ?? e) });
           } finally {
-            this.#keyFlights.delete(url);
+            this.#keyFlights.delete(flightKey);
           }
         })();
-        this.#keyFlights.set(url, flight);
+        this.#keyFlights.set(flightKey, flight);
       }
-      return this.#keyFlights.get(url);
+      return this.#keyFlights.get(flightKey);
+    }
+
+    /** Takes a fresh copy of `url` from the cache; whether it was fresh. */
+    async #fromCache(url, now) {
+      const hit = await this.#keyCache.match(url);
+      if (!hit) return false;
+      this.#keys.insertResponse(url, new Uint8Array(await hit.arrayBuffer()), hit.headers, now);
+      return !this.#core.keyRequests(this.#keys, now).some((r) => r.url === url);
+    }
+
+    /** Puts a key document in the cache, with the `Date` its age is counted from. */
+    async #toCache(url, bytes, headers, now) {
+      const cacheControl = headers.get("cache-control");
+      if (!cacheControl) return;
+      const kept = new Headers({ "content-type": "application/json", "cache-control": cacheControl });
+      kept.set("date", headers.get("date") ?? new Date(now).toUTCString());
+      try {
+        await this.#keyCache.put(url, new Response(bytes, { headers: kept }));
+      } catch (e) {
+        this.log({ error: "key_cache_failed", url, detail: String(e?.message ?? e) });
+      }
     }
 
     /** Key documents to fetch before handling (missing or stale). */
@@ -594,12 +725,68 @@ export function engineClass(core) {
   };
 }
 
+/** A 503 answer (Chat retries): whether the event was handled, or its work kept, is not known. */
+function unavailable(dedupKey, code, e) {
+  const detail = String(e?.message ?? e);
+  return {
+    status: 503,
+    headers: { "content-type": "application/json; charset=utf-8", "retry-after": "1" },
+    body: JSON.stringify({ error: { code } }),
+    deferred: [],
+    keyRequests: [],
+    dedupKey,
+    log: { status: 503, error: code, detail },
+    done: Promise.resolve([]),
+  };
+}
+
+/**
+ * Repeat deliveries answered from this instance's memory: the default
+ * `dedup` of `Engine.fetch`, and the fast path in front of a shared store.
+ * `claim(key, { ttl, now })` resolves to the first response (`{ status,
+ * headers, body }`), waiting for it while the first delivery is still
+ * being handled here, or to `null`: the caller handles the event, then
+ * calls `complete(key, response)`, or `release(key)` when it could not.
+ */
+export class MemoryDedup {
+  #entries = new Map();
+
+  async claim(key, { ttl, now }) {
+    for (;;) {
+      const hit = this.#entries.get(key);
+      if (!hit || hit.until <= now) break;
+      const response = await hit.response;
+      if (response) return response;
+    }
+    let resolve;
+    const response = new Promise((r) => { resolve = r; });
+    this.#entries.set(key, { until: now + ttl * 1000, response, resolve });
+    for (const [k, v] of this.#entries) if (v.until <= now) this.#entries.delete(k);
+    return null;
+  }
+
+  /** Records the first response (also one learnt from a shared store). */
+  complete(key, response, info) {
+    const entry = this.#entries.get(key);
+    if (entry) entry.resolve(response);
+    else if (info) this.#entries.set(key, { until: info.now + info.ttl * 1000, response: Promise.resolve(response) });
+  }
+
+  /** Forgets a claim that was not completed: the next delivery is handled. */
+  release(key) {
+    const entry = this.#entries.get(key);
+    this.#entries.delete(key);
+    entry?.resolve?.(null);
+  }
+}
+
 /** One request's background work and outbound items. */
 class Run {
   #engine;
   #courier;
   #tasks = [];
   #deliveries = [];
+  #stored = [];
   /** Every post and edit, in the order made. */
   #work = [];
 
@@ -618,19 +805,27 @@ class Run {
     }));
   }
 
-  /** A post or edit: delivered now with a courier, else collected. Resolves when delivered (or given up). */
+  /** A post or edit: delivered with a courier, else collected. Resolves when delivered (or given up). */
   work(item) {
     this.#work.push(item);
     if (!this.#courier) return Promise.resolve({ event: "queued", item });
-    const delivery = this.#courier.deliver(item);
-    this.#deliveries.push(delivery);
-    return delivery;
+    const { stored, done } = this.#courier.deliver(item, this);
+    // Awaited before the answer; work made after it reports through `done`.
+    stored.catch(() => {});
+    this.#stored.push(stored);
+    this.#deliveries.push(done);
+    return done;
   }
 
   /** The response is out, with the reply's own deferred work: the work made so far (`result.deferred`). */
   respond(replyWork) {
     for (const item of replyWork) this.work(item);
     return this.#work.slice();
+  }
+
+  /** Resolves once the work made so far is held by the courier; rejects if some could not be. */
+  async stored() {
+    await Promise.all(this.#stored);
   }
 
   /** Resolves with all work once background tasks finish (and, with a courier, deliveries). */

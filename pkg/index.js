@@ -6,6 +6,6 @@ import { chatClientFor, engineClass } from "./app.js";
 
 export * from "./web/gchat_js.js";
 export { default } from "./web/gchat_js.js";
-export { App, reply, DEFAULT_ERROR_TEXT } from "./app.js";
+export { App, MemoryDedup, reply, DEFAULT_ERROR_TEXT } from "./app.js";
 export const Engine = engineClass(core);
 export const chatClient = chatClientFor(core);

@@ -4,6 +4,6 @@ import core from "./node/gchat_js.js";
 import { chatClientFor, engineClass } from "./app.js";
 
 export * from "./node/gchat_js.js";
-export { App, reply, DEFAULT_ERROR_TEXT } from "./app.js";
+export { App, MemoryDedup, reply, DEFAULT_ERROR_TEXT } from "./app.js";
 export const Engine = engineClass(core);
 export const chatClient = chatClientFor(core);

@@ -307,6 +307,31 @@ fn state_survives_a_restart_and_nothing_is_lost_or_doubled() {
 }
 
 #[wasm_bindgen_test(unsupported = test)]
+fn a_resumed_outbox_sends_an_interrupted_attempt_again_after_its_backoff_not_its_deadline() {
+    let mut ob = outbox();
+    let id = ob.enqueue(text("AAA", "one"), T0).unwrap();
+    let t = send(&mut ob, T0);
+    let mut back: Outbox = serde_json::from_str(&serde_json::to_string(&ob).unwrap()).unwrap();
+    back.resume(at(100));
+    let retrying = events(&mut back);
+    assert!(
+        matches!(&retrying[..], [OutboxEvent::Retrying { id: i, attempt: 1, reason, .. }]
+            if *i == id && reason == "interrupted by a restart"),
+        "{retrying:?}"
+    );
+    let due = back.poll_timeout().unwrap();
+    assert!(due < at(40_000), "due at its backoff, not the 40 s deadline: {due:?}");
+    let again = send(&mut back, due);
+    assert_eq!((again.id, again.attempt), (id, 2));
+    assert_eq!(again.request, t.request, "the same requestId: Chat creates it once");
+    // Nothing in flight: resuming changes nothing.
+    back.handle_response(id, &Response::http(200, OK), due);
+    let before = back.clone();
+    back.resume(due);
+    assert_eq!(back, before);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
 fn a_late_success_after_a_timeout_counts() {
     let mut ob = outbox();
     let id = ob.enqueue(text("AAA", "x"), T0).unwrap();

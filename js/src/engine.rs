@@ -72,6 +72,19 @@ impl Accepted {
         self.inner.dedup.as_ref().map(|d| d.ttl.as_secs() as f64)
     }
 
+    /// The log record so far (the verdict, the event's kind and format).
+    #[wasm_bindgen(getter, unchecked_return_type = "LogRecord")]
+    pub fn log(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.log)
+    }
+
+    /// Key documents to fetch after answering (stale ones): the host
+    /// refreshes them in the background.
+    #[wasm_bindgen(getter, js_name = keyRequests, unchecked_return_type = "KeyRequest[]")]
+    pub fn key_requests(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.key_requests)
+    }
+
     /// The request ids of the handler's posts and edits (usable after
     /// `respond`): the same for a redelivery of the event, so nothing is
     /// posted twice.

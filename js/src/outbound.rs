@@ -192,15 +192,16 @@ impl Outbox {
         })
     }
 
-    /// Queues a webhook post (a `WebhookRequest`), an API call (`{ space,
-    /// message, options? }`, sent with app authentication) or a deferred
-    /// item of `engine.handle`'s result (posted once, by its `requestId`),
+    /// Queues a webhook post (a `WebhookRequest`, or `{ type: "webhook",
+    /// url, message, options? }`), an API call (`{ space, message,
+    /// options? }`, sent with app authentication) or a deferred item of
+    /// `engine.handle`'s result (posted once, by its `requestId`),
     /// at `now` (milliseconds; `Date.now()` by default). Returns its id.
     ///
     /// Throws `outbox_full` or the request's error.
     pub fn enqueue(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "WebhookRequest | CreateMessageJson | Deferred")]
+        #[wasm_bindgen(unchecked_param_type = "WebhookRequest | WebhookJson | CreateMessageJson | Deferred")]
         request: JsValue,
         #[wasm_bindgen(js_name = now)] now_ms: Option<f64>,
     ) -> Result<f64, JsValue> {
@@ -245,6 +246,14 @@ impl Outbox {
         let id = OutboxId(id as u64);
         self.inner.handle_response(id, &response, timestamp(now_ms));
         Ok(())
+    }
+
+    /// Resumes an outbox restored with `new Outbox({ state })` in a new
+    /// process, at `now`: attempts that were in flight when it was saved
+    /// are sent again after their backoff (with the same `requestId`), not
+    /// at their 40 s deadline.
+    pub fn resume(&mut self, #[wasm_bindgen(js_name = now)] now_ms: Option<f64>) {
+        self.inner.resume(timestamp(now_ms));
     }
 
     /// When to poll again (milliseconds since the epoch), or `null` when
@@ -302,9 +311,17 @@ pub(crate) fn response_of(response: &JsValue) -> Response {
     }
 }
 
-/// A `WebhookRequest` (read through its `toJSON`), a deferred item of
-/// `handle`'s result, or `{ space, message, options? }`.
+/// A `WebhookRequest` (read through its `toJSON`), `{ type: "webhook", url,
+/// message, options? }`, a deferred item of `handle`'s result, or `{ space,
+/// message, options? }`.
 fn outbound_request(value: &JsValue) -> Result<OutboundRequest, JsValue> {
+    let string = |key: &str| get(value, key).as_string();
+    if string("type").as_deref() == Some("webhook") {
+        let url = WebhookUrl::parse(&string("url").unwrap_or_default()).map_err(|e| js_error(&e))?;
+        let message: Message = from_js(&get(value, "message"), "message")?;
+        let request = outbound::WebhookRequest::new(url, message).map_err(|e| js_error(&e))?;
+        return Ok(with_options(request, &get(value, "options"))?.into());
+    }
     if get(value, "space").is_undefined() && get(value, "name").is_undefined() {
         use wasm_bindgen::convert::TryFromJsValue;
         let request = call_hidden(value, "__copy")
@@ -319,7 +336,6 @@ fn outbound_request(value: &JsValue) -> Result<OutboundRequest, JsValue> {
         return Ok(request.inner.into());
     }
     let message: Message = from_js(&get(value, "message"), "message")?;
-    let string = |key: &str| get(value, key).as_string();
     // A deferred item is read field by field: deserializing the tagged enum
     // would buffer the message through serde's `Content`, another copy of
     // the message model's code in the module.

@@ -75,6 +75,15 @@ export interface SendOptionsJson {
     clientMessageId?: string;
 }
 
+/** A webhook post for `outbox.enqueue`, as plain data (what `ctx.webhook` queues). */
+export interface WebhookJson {
+    type: "webhook";
+    /** The webhook's URL (it holds the webhook's secret: never log it). */
+    url: string;
+    message: Message;
+    options?: SendOptionsJson;
+}
+
 /** An API call for `outbox.enqueue`: `spaces.messages.create`, sent with app authentication. */
 export interface CreateMessageJson {
     space: string;

@@ -26,7 +26,11 @@ const app = new App({ errorText: "Oops" })
     cancel: () => reply.closeDialog(),
   })
   .mention((event, ctx) => ctx.progress(words()))
-  .message((event) => event.text)
+  .message((event, ctx) => {
+    void ctx.webhook("https://chat.googleapis.com/v1/spaces/A/messages?key=k&token=t", { text: "alert" }, { threadKey: "t" })
+      .then((r) => (r.event === "delivered" ? r.delivered.name : r.event));
+    return event.text;
+  })
   .fallback((event: ChatEvent) => (event.kind === "card_clicked" ? event.action.function : undefined));
 
 // A misspelt card field fails tsc.

@@ -402,3 +402,117 @@ test("posts to different spaces go out side by side; one space's go one at a tim
   assert.ok(at.a2 - at.a1 >= 990, "one write a second in a space");
   assert.equal(chat.posts[0].body.thread, undefined, "another space: not the event's thread");
 });
+
+test("ctx.webhook posts through an incoming webhook, with a requestId from the event", async () => {
+  const url = "https://chat.googleapis.com/v1/spaces/AAAAhook/messages?key=k&token=secret-token";
+  const app = new App().message((event, ctx) => {
+    ctx.webhook(url, `alert: ${event.text}`, { threadKey: "alerts" });
+    return reply.none();
+  });
+  const { handle, chat, logs } = setup(app);
+  const event = testEvent("message", { text: "disk full" });
+  const first = await handle(event);
+  assert.deepEqual(first.deferred.map((d) => d.type), ["webhook"]);
+  await first.done;
+  await (await handle(event)).done;
+  // `handle` keeps no dedup record: the handler runs again, and its post
+  // carries the same requestId (Chat creates the message once).
+  assert.equal(chat.posts.length, 2);
+  assert.equal(chat.posts[1].query.requestId, chat.posts[0].query.requestId);
+  const [post] = chat.posts;
+  assert.equal(post.path, "/v1/spaces/AAAAhook/messages");
+  assert.equal(post.query.messageReplyOption, "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD");
+  assert.match(post.query.requestId, /^gchat-/);
+  assert.deepEqual(post.body, { text: "alert: disk full", thread: { threadKey: "alerts" } });
+  assert.ok(!JSON.stringify(logs).includes("secret-token"), "the webhook's secret is never logged");
+  // A URL that is not a webhook: given up at once, with its code; the answer still goes.
+  const bad = new App().message((event, ctx) => ctx.webhook("https://example.com/hook", "x").then((r) => { ctx.log({ outcome: r }); }));
+  const second = setup(bad);
+  const result = await second.handle(testEvent("message", { text: "x" }));
+  assert.equal(result.status, 200);
+  await result.done;
+  const outcome = second.logs.find((l) => l.outcome)?.outcome;
+  assert.equal(outcome?.event, "gave_up");
+  assert.equal(outcome?.failure.code, "webhook_wrong_host");
+  assert.ok(second.logs.some((l) => l.outbox?.failure?.code === "webhook_wrong_host"), "and logged");
+});
+
+test("hosts plug in state: dedup and courier stores are used, and a store that fails gets a 503, never a lost post", async () => {
+  const calls = [];
+  const stored = new Map();
+  const dedup = {
+    async claim(key, info) { calls.push(["claim", info.space]); return stored.get(key) ?? null; },
+    async complete(key, response) { calls.push(["complete"]); stored.set(key, response); },
+    async release() { calls.push(["release"]); },
+  };
+  const held = [];
+  let failing = false;
+  const courier = {
+    deliver(item) {
+      if (failing) return { stored: Promise.reject(new Error("storage down")), done: new Promise(() => {}) };
+      held.push(item);
+      return { stored: Promise.resolve(), done: Promise.resolve({ event: "queued", item }) };
+    },
+  };
+  let runs = 0;
+  const app = new App().message((event, ctx) => { runs += 1; ctx.post(`seen ${event.text}`); return reply.text("ok"); });
+  const logs = [];
+  const engine = new Engine({ app, expectations: kit.expectations, dedup, courier, log: (r) => logs.push(r) });
+  const serve = async (event) => engine.fetch(await kit.request(event), { keys: kit.keys, waitUntil: () => {} });
+  const event = testEvent("message", { text: "one" });
+  const first = await serve(event);
+  const again = await serve(event);
+  assert.equal(first.status, 200);
+  assert.equal(await again.text(), await first.text());
+  assert.equal(runs, 1);
+  assert.deepEqual(calls.map((c) => c[0]), ["claim", "complete", "claim"]);
+  assert.equal(calls[0][1], event.space.name);
+  assert.deepEqual(held.map((i) => i.message.text), ["seen one"]);
+  // The store refuses the post: Chat gets a 503 (and redelivers); the claim is released.
+  failing = true;
+  const refused = await serve(testEvent("message", { text: "two" }));
+  assert.equal(refused.status, 503);
+  assert.deepEqual(await refused.json(), { error: { code: "work_not_stored" } });
+  assert.equal(calls.at(-1)[0], "release");
+  assert.ok(logs.some((l) => l.error === "work_not_stored" && l.detail.includes("storage down")));
+  // A dedup store that fails: 503, the handler does not run.
+  const broken = new Engine({ app, expectations: kit.expectations, dedup: { claim: async () => { throw new Error("down"); } }, courier, log: () => {} });
+  const before = runs;
+  const unavailable = await broken.fetch(await kit.request(testEvent("message", { text: "three" })), { keys: kit.keys, waitUntil: () => {} });
+  assert.equal(unavailable.status, 503);
+  assert.equal(runs, before);
+});
+
+test("engine.fetch keeps key documents in a Web Cache, and fetches again from Google for an unknown key", async () => {
+  const kitKeys = JSON.parse(kit.jwks);
+  let fetches = 0;
+  const google = async () => {
+    fetches += 1;
+    return new Response(JSON.stringify(kitKeys), { headers: { "cache-control": "public, max-age=3600", date: new Date().toUTCString() } });
+  };
+  /** A Web Cache (the Cache API's match/put) in memory. */
+  const entries = new Map();
+  const keyCache = {
+    async match(url) { const e = entries.get(url); return e && new Response(e.body, { headers: e.headers }); },
+    async put(url, response) { entries.set(url, { body: await response.text(), headers: [...response.headers] }); },
+  };
+  const background = [];
+  const options = { waitUntil: (p) => background.push(p) };
+  const app = new App().message(() => "hi");
+  const one = new Engine({ app, expectations: kit.expectations, fetch: google, keyCache, log: () => {} });
+  assert.equal((await one.fetch(await kit.request(testEvent("message", {})), options)).status, 200);
+  await Promise.all(background);
+  assert.equal(fetches, 1);
+  assert.equal(entries.size, 1, "the document went into the cache");
+  // Another instance (a new isolate) starts warm, from the cache.
+  const two = new Engine({ app, expectations: kit.expectations, fetch: google, keyCache, log: () => {} });
+  assert.equal((await two.fetch(await kit.request(testEvent("message", {})), options)).status, 200);
+  assert.equal(fetches, 1, "no fetch: the cached copy is fresh");
+  // Google rotates: a token with a new key id is fetched for (from Google), then answered.
+  const rotated = await testKit({ kid: "rotated-key" });
+  kitKeys.keys.push(...JSON.parse(rotated.jwks).keys);
+  const three = new Engine({ app, expectations: kit.expectations, fetch: google, keyCache, refetchCooldown: 0, log: () => {} });
+  const response = await three.fetch(await rotated.request(testEvent("message", {})), options);
+  assert.equal(response.status, 200);
+  assert.equal(fetches, 2, "one fetch from Google, past the cached copy without the key");
+});

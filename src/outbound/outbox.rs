@@ -365,20 +365,33 @@ impl Outbox {
         self.events.pop_front()
     }
 
+    /// Resumes an outbox loaded after a restart (or in another process):
+    /// attempts that were in flight when it was saved will never be
+    /// answered, so each counts as failed now and is sent again after its
+    /// backoff rather than at its deadline. Safe: the attempt carries the
+    /// same `requestId`, so Chat creates the message at most once.
+    pub fn resume(&mut self, now: Timestamp) {
+        self.time_out(|_| true, "interrupted by a restart", now);
+    }
+
     /// Counts attempts unanswered past their deadline as timed out.
     fn expire(&mut self, now: Timestamp) {
+        self.time_out(|deadline| deadline <= now, "no response in time", now);
+    }
+
+    /// Retries each space whose attempt in flight has a deadline `due` picks.
+    fn time_out(&mut self, due: impl Fn(Timestamp) -> bool, reason: &str, now: Timestamp) {
         let expired: Vec<String> = self
             .spaces
             .iter()
             .filter(|(_, q)| {
-                q.front().is_some_and(
-                    |h| matches!(h.state, State::InFlight { deadline } if deadline <= now),
-                )
+                q.front()
+                    .is_some_and(|h| matches!(h.state, State::InFlight { deadline } if due(deadline)))
             })
             .map(|(s, _)| s.clone())
             .collect();
         for space in expired {
-            self.retry(&space, "no response in time".into(), None, now);
+            self.retry(&space, reason.into(), None, now);
         }
     }
 
