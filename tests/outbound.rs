@@ -320,10 +320,16 @@ fn a_resumed_outbox_sends_an_interrupted_attempt_again_after_its_backoff_not_its
         "{retrying:?}"
     );
     let due = back.poll_timeout().unwrap();
-    assert!(due < at(40_000), "due at its backoff, not the 40 s deadline: {due:?}");
+    assert!(
+        due < at(40_000),
+        "due at its backoff, not the 40 s deadline: {due:?}"
+    );
     let again = send(&mut back, due);
     assert_eq!((again.id, again.attempt), (id, 2));
-    assert_eq!(again.request, t.request, "the same requestId: Chat creates it once");
+    assert_eq!(
+        again.request, t.request,
+        "the same requestId: Chat creates it once"
+    );
     // Nothing in flight: resuming changes nothing.
     back.handle_response(id, &Response::http(200, OK), due);
     let before = back.clone();

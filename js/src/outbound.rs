@@ -201,7 +201,9 @@ impl Outbox {
     /// Throws `outbox_full` or the request's error.
     pub fn enqueue(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "WebhookRequest | WebhookJson | CreateMessageJson | Deferred")]
+        #[wasm_bindgen(
+            unchecked_param_type = "WebhookRequest | WebhookJson | CreateMessageJson | Deferred"
+        )]
         request: JsValue,
         #[wasm_bindgen(js_name = now)] now_ms: Option<f64>,
     ) -> Result<f64, JsValue> {
@@ -317,7 +319,8 @@ pub(crate) fn response_of(response: &JsValue) -> Response {
 fn outbound_request(value: &JsValue) -> Result<OutboundRequest, JsValue> {
     let string = |key: &str| get(value, key).as_string();
     if string("type").as_deref() == Some("webhook") {
-        let url = WebhookUrl::parse(&string("url").unwrap_or_default()).map_err(|e| js_error(&e))?;
+        let url =
+            WebhookUrl::parse(&string("url").unwrap_or_default()).map_err(|e| js_error(&e))?;
         let message: Message = from_js(&get(value, "message"), "message")?;
         let request = outbound::WebhookRequest::new(url, message).map_err(|e| js_error(&e))?;
         return Ok(with_options(request, &get(value, "options"))?.into());

@@ -385,8 +385,9 @@ impl Outbox {
             .spaces
             .iter()
             .filter(|(_, q)| {
-                q.front()
-                    .is_some_and(|h| matches!(h.state, State::InFlight { deadline } if due(deadline)))
+                q.front().is_some_and(
+                    |h| matches!(h.state, State::InFlight { deadline } if due(deadline)),
+                )
             })
             .map(|(s, _)| s.clone())
             .collect();
