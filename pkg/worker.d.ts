@@ -40,8 +40,8 @@ export interface WorkerOptions {
   binding?: string;
 }
 
-/** The Worker: `export default worker(app)`. */
-export declare function worker(app: App, options?: WorkerOptions): {
+/** The Worker: `export default worker(app)`, for an `App` or a config-file app (`{ config: tomlText, file? }`). */
+export declare function worker(app: App | { config: string; file?: string }, options?: WorkerOptions): {
   fetch(request: Request, env: GchatEnv, ctx: WorkerContext): Promise<Response>;
 };
 

@@ -38,14 +38,16 @@ const WAIT_MS = 25_000;
 const SENT_TTL_MS = 24 * 3600_000;
 
 /**
- * The Worker for `app`: `export default worker(app, options)`. Options:
- * `errorText` (what users see when a handler fails), `log` (where log
- * records go: one JSON line each on the console by default), `binding`
- * (the Durable Object binding's name, `GCHAT_STATE` by default).
+ * The Worker for `app` (an `App`, or a config-file app: `{ config, file?
+ * }`): `export default worker(app, options)`. Options: `errorText` (what
+ * users see when a handler fails), `log` (where log records go: one JSON
+ * line each on the console by default), `binding` (the Durable Object
+ * binding's name, `GCHAT_STATE` by default).
  */
 export function worker(app, options = {}) {
-  if (!(app instanceof core.App)) {
-    throw Object.assign(new Error("worker(app): app must be an App (import { App } from \"gchat/worker\")"), { code: "invalid_argument" });
+  const configApp = !(app instanceof core.App) && typeof app?.config === "string";
+  if (!(app instanceof core.App) && !configApp) {
+    throw Object.assign(new Error("worker(app): app must be an App (import { App } from \"gchat/worker\") or a config-file app ({ config: tomlText })"), { code: "invalid_argument" });
   }
   const log = options.log ?? ((record) => console.log(JSON.stringify(record)));
   const binding = options.binding ?? BINDING;
@@ -70,7 +72,7 @@ export function worker(app, options = {}) {
         });
       }
       const engine = new core.Engine({
-        app,
+        ...(configApp ? { config: app.config, file: app.file } : { app }),
         expectations: config.expectations,
         refetchCooldown: config.refetchCooldown,
         errorText: options.errorText,

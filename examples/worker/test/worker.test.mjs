@@ -383,3 +383,57 @@ test("without the Durable Object binding: answers from memory, with a one-time w
     await alone.mf.dispose();
   }
 });
+
+test("a config-file app runs behind worker() too: its rule's post goes through the Durable Object's outbox", async () => {
+  const entry = `
+import { worker, GchatState } from "gchat/worker";
+export default worker({ config: ${JSON.stringify(`
+[[rule]]
+when = { text = '^deploy (?P<service>\\w+)' }
+text = "Deploying {{ match.service }}…"
+post = '{"text": "Deployed {{ match.service }} for {{ user.displayName }}"}'
+`)}, file: "app.toml" });
+export { GchatState };
+`;
+  const options = workerOptions("config", VARS);
+  options.modules = [{ type: "ESModule", path: join(BUILT, "src/config-app.js"), contents: entry }, ...packageModules()];
+  const configured = await start([options]);
+  try {
+    const start1 = world.chat.attempts.length;
+    const answer = await signed(configured.origin, messageEvent("deploy api"));
+    assert.equal(answer.status, 200);
+    assert.equal(answer.json().text, "Deploying api…");
+    await until(() => world.chat.attempts.slice(start1).some((a) => a.ok));
+    const [post] = world.chat.attempts.slice(start1);
+    assert.deepEqual(post.body, { text: "Deployed api for Ada", thread: { name: "spaces/AAAA/threads/t1" } });
+    assert.match(post.requestId, /^gchat-/);
+  } finally {
+    await configured.mf.dispose();
+  }
+});
+
+test("a progressive reply through the Durable Object: the placeholder, then edits, the full text last", async () => {
+  const entry = `
+import { App, worker, GchatState } from "gchat/worker";
+async function* words() { yield "Hel"; await new Promise((r) => setTimeout(r, 50)); yield "lo"; }
+export default worker(new App().message((event, ctx) => ctx.progress(words(), { placeholder: "thinking" })));
+export { GchatState };
+`;
+  const options = workerOptions("progress", VARS);
+  options.modules = [{ type: "ESModule", path: join(BUILT, "src/progress-app.js"), contents: entry }, ...packageModules()];
+  const running = await start([options]);
+  try {
+    const start1 = world.chat.attempts.length;
+    const answer = await signed(running.origin, messageEvent("tell me"));
+    assert.equal(answer.status, 200);
+    await until(() => world.chat.attempts.slice(start1).some((a) => a.method === "PATCH" && a.body.text === "Hello"), 15_000);
+    const attempts = world.chat.attempts.slice(start1);
+    assert.equal(attempts[0].method, "POST");
+    assert.equal(attempts[0].body.text, "thinking");
+    const edits = attempts.filter((a) => a.method === "PATCH");
+    assert.equal(edits.at(-1).body.text, "Hello", "the last edit is the full text");
+    assert.ok(edits.every((e) => e.path.startsWith("/v1/spaces/AAAA/messages/client-")));
+  } finally {
+    await running.mf.dispose();
+  }
+});
