@@ -166,6 +166,7 @@ doc:
 bench: setup-rust setup-browser www
 	$(CARGO) bench --locked -p gchat --bench rsa --bench verify --bench lint --bench render --bench outbox -- --warm-up-time 1 --measurement-time 3
 	node benches/handle-vs-jose.mjs
+	node benches/workers.mjs
 	cd www && node tests/bench.mjs
 
 fmt:

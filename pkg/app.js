@@ -558,13 +558,14 @@ export function engineClass(core) {
         await dedup.release(key, info);
         return result;
       }
-      try {
-        await dedup.complete(key, { status: result.status, headers: result.headers, body: result.body }, info);
-      } catch (e) {
-        // The work is stored; a redelivery runs the handler again and
-        // posts nothing new (the same request ids).
-        this.log({ error: "dedup_unavailable", dedupKey: key, detail: String(e?.message ?? e) });
-      }
+      // Recorded after the answer goes (with the background work): a repeat
+      // arriving meanwhile waits for it. Should it fail, the work is stored
+      // and a redelivery posts nothing new (the same request ids).
+      const completing = Promise.resolve()
+        .then(() => dedup.complete(key, { status: result.status, headers: result.headers, body: result.body }, info))
+        .catch((e) => this.log({ error: "dedup_unavailable", dedupKey: key, detail: String(e?.message ?? e) }));
+      const done = result.done;
+      result.done = completing.then(() => done);
       return result;
     }
 

@@ -1,6 +1,9 @@
 // Test support shared by the node tests, the Worker test and the benchmark:
 // RSA test keys, Google-style tokens, and events.
 import { generateKeyPairSync, createSign } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export const URL = "https://chat.example.com/events";
 export const GOOGLE_KEYS = "https://www.googleapis.com/oauth2/v3/certs";
@@ -64,4 +67,23 @@ export function messageEvent(text = "hello") {
       sender: { name: "users/123", displayName: "Ada" },
     },
   });
+}
+
+/**
+ * The package's Workers modules for Miniflare, where workerd finds them
+ * from `import "gchat/worker"` (or `"gchat"`) in a module under `root`/src/:
+ * workerd resolves a bare specifier from src/index.js as src/<specifier>.
+ */
+export function workerdPackageModules(root) {
+  const pkg = fileURLToPath(new globalThis.URL("../../pkg/", import.meta.url));
+  const at = (path) => join(root, "src/gchat", path);
+  const text = (path) => readFileSync(join(pkg, path), "utf8");
+  return [
+    { type: "ESModule", path: at("worker"), contents: text("worker.js") },
+    { type: "ESModule", path: at("workerd.js"), contents: text("workerd.js") },
+    { type: "ESModule", path: at("index.js"), contents: text("index.js") },
+    { type: "ESModule", path: at("app.js"), contents: text("app.js") },
+    { type: "ESModule", path: at("web/gchat_js.js"), contents: text("web/gchat_js.js") },
+    { type: "CompiledWasm", path: at("web/gchat_js_bg.wasm"), contents: readFileSync(join(pkg, "web/gchat_js_bg.wasm")) },
+  ];
 }

@@ -13,11 +13,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 
-import { URL, GOOGLE_KEYS, testKey, jwks, mint, claims, messageEvent } from "../../../js/tests/support.mjs";
+import { URL, GOOGLE_KEYS, testKey, jwks, mint, claims, messageEvent, workerdPackageModules } from "../../../js/tests/support.mjs";
 
 const file = (path) => fileURLToPath(new globalThis.URL(path, import.meta.url));
 const BUILT = file("../../../target/worker/");
-const PKG = file("../../../pkg/");
 const TOKEN_URI = "https://oauth2.googleapis.com/token";
 const CHAT_API = "https://chat.googleapis.com/v1/";
 
@@ -87,19 +86,6 @@ async function outbound(request) {
   return new Response("no such stand-in", { status: 404 });
 }
 
-/** The package's modules, where workerd finds them from `import "gchat/worker"` in src/. */
-function packageModules() {
-  const at = (path) => join(BUILT, "src/gchat", path);
-  return [
-    { type: "ESModule", path: at("worker"), contents: readFileSync(join(PKG, "worker.js"), "utf8") },
-    { type: "ESModule", path: at("workerd.js"), contents: readFileSync(join(PKG, "workerd.js"), "utf8") },
-    { type: "ESModule", path: at("index.js"), contents: readFileSync(join(PKG, "index.js"), "utf8") },
-    { type: "ESModule", path: at("app.js"), contents: readFileSync(join(PKG, "app.js"), "utf8") },
-    { type: "ESModule", path: at("web/gchat_js.js"), contents: readFileSync(join(PKG, "web/gchat_js.js"), "utf8") },
-    { type: "CompiledWasm", path: at("web/gchat_js_bg.wasm"), contents: readFileSync(join(PKG, "web/gchat_js_bg.wasm")) },
-  ];
-}
-
 /** The example Worker's definition for Miniflare, with these vars. */
 function workerOptions(name, vars, extra = {}) {
   return {
@@ -108,7 +94,7 @@ function workerOptions(name, vars, extra = {}) {
     modules: [
       { type: "ESModule", path: join(BUILT, "src/index.js") },
       { type: "ESModule", path: join(BUILT, "src/app.js") },
-      ...packageModules(),
+      ...workerdPackageModules(BUILT),
     ],
     compatibilityDate,
     bindings: vars,
@@ -396,7 +382,7 @@ post = '{"text": "Deployed {{ match.service }} for {{ user.displayName }}"}'
 export { GchatState };
 `;
   const options = workerOptions("config", VARS);
-  options.modules = [{ type: "ESModule", path: join(BUILT, "src/config-app.js"), contents: entry }, ...packageModules()];
+  options.modules = [{ type: "ESModule", path: join(BUILT, "src/config-app.js"), contents: entry }, ...workerdPackageModules(BUILT)];
   const configured = await start([options]);
   try {
     const start1 = world.chat.attempts.length;
@@ -420,7 +406,7 @@ export default worker(new App().message((event, ctx) => ctx.progress(words(), { 
 export { GchatState };
 `;
   const options = workerOptions("progress", VARS);
-  options.modules = [{ type: "ESModule", path: join(BUILT, "src/progress-app.js"), contents: entry }, ...packageModules()];
+  options.modules = [{ type: "ESModule", path: join(BUILT, "src/progress-app.js"), contents: entry }, ...workerdPackageModules(BUILT)];
   const running = await start([options]);
   try {
     const start1 = world.chat.attempts.length;
