@@ -24,6 +24,7 @@ BROWSER_TMP := $(CURDIR)/target/browser-tmp
 with-browser-tmp = rm -rf $(BROWSER_TMP) && mkdir -p $(BROWSER_TMP) && status=0 && \
   { TMPDIR=$(BROWSER_TMP) $(1) || status=$$?; }; rm -rf $(BROWSER_TMP); exit $$status
 
+.PHONY: fuzz fuzz-build fuzz-smoke fuzz-corpus
 .PHONY: all setup setup-rust setup-browser npm-deps run test bench lint fmt-check clippy test-native \
   test-wasm test-browser wasm-imports doc fmt pkg size size-floor test-js test-types test-worker \
   test-ts-app www www-deps test-www bench-www screenshots
@@ -62,15 +63,17 @@ run: setup-rust www
 	$(CARGO) run --locked -q -p gchat-host -- serve --dev
 
 ## test: everything CI checks.
-test: setup fmt-check clippy test-native test-wasm test-browser wasm-imports doc test-js test-www
+test: setup fmt-check clippy test-native test-wasm test-browser wasm-imports doc test-js test-www fuzz-smoke
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check
 
 clippy:
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --locked -p gchat --all-targets --target $(WASM_TARGET) -- -D warnings
 	$(CARGO) clippy --locked -p gchat -p gchat-js --features gchat/ts --all-targets --target $(WASM_TARGET) -- -D warnings
+	$(CARGO) clippy --locked --manifest-path fuzz/Cargo.toml --target-dir $(FUZZ_DIR)/clippy -- -D warnings
 
 test-native:
 	$(CARGO) test --locked --workspace
@@ -171,3 +174,48 @@ bench: setup-rust setup-browser www
 
 fmt:
 	$(CARGO) fmt --all
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml
+
+## Fuzzing (fuzz/): libFuzzer through libfuzzer-sys, on the stable toolchain. The targets are
+## built with the coverage instrumentation cargo-fuzz uses (stable rustc's sancov pass and
+## LLVM options) but without nightly's sanitizers; overflow checks and debug assertions are on,
+## and every target checks its own invariants. Corpora live in target/fuzz/corpus/<target>,
+## seeded from the fixtures (../shared/fixtures when present, and tests/fixtures).
+FUZZ_TARGETS := event token keys lint render webhook_url config_app outbox_state
+FUZZ_DIR := target/fuzz
+# An explicit --target keeps the instrumentation out of build scripts and proc macros.
+HOST_TRIPLE := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
+FUZZ_BIN := $(FUZZ_DIR)/build/$(HOST_TRIPLE)/release
+FUZZ_RUSTFLAGS := --cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+  -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
+  -Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks
+FUZZ_RUNS ?= 10000000
+## Seconds per target in `make test`'s smoke pass (8 targets: 48 s in all).
+FUZZ_SMOKE_SECONDS ?= 6
+
+fuzz-build:
+	RUSTFLAGS="$(FUZZ_RUSTFLAGS)" $(CARGO) build --locked --release --manifest-path fuzz/Cargo.toml \
+	  --target $(HOST_TRIPLE) --target-dir $(FUZZ_DIR)/build
+
+fuzz-corpus:
+	node scripts/fuzz-corpus.mjs $(FUZZ_DIR)/corpus $(FUZZ_TARGETS)
+
+## fuzz-smoke: each target briefly, in `make test` (a crash fails the run).
+fuzz-smoke: fuzz-build fuzz-corpus
+	@for t in $(FUZZ_TARGETS); do \
+	  $(FUZZ_BIN)/$$t -max_total_time=$(FUZZ_SMOKE_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_DIR)/crash-$$t- $(FUZZ_DIR)/corpus/$$t 2>&1 \
+	    | grep -E '^(stat::number_of_executed_units|==|SUMMARY|.*(panicked|deadly signal))' \
+	    | sed "s/^/$$t: /"; \
+	  test "$${PIPESTATUS[0]}" = 0 || exit 1; \
+	done
+
+## fuzz: each target for FUZZ_RUNS executions (10 million), one after another; prints the counts.
+fuzz: fuzz-build fuzz-corpus
+	@for t in $(FUZZ_TARGETS); do \
+	  $(FUZZ_BIN)/$$t -runs=$(FUZZ_RUNS) -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_DIR)/crash-$$t- $(FUZZ_DIR)/corpus/$$t 2>&1 \
+	    | grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added|==|SUMMARY|.*(panicked|deadly signal)|#[0-9]+ *DONE)' \
+	    | sed "s/^/$$t: /"; \
+	  test "$${PIPESTATUS[0]}" = 0 || exit 1; \
+	done

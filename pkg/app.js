@@ -680,10 +680,14 @@ export function engineClass(core) {
           try {
             this.#keys ??= new KeySet();
             if (!fromOrigin && (await this.#fromCache(url, now))) return;
+            // Counted whatever comes of it: the refetch cool-down runs from here.
+            this.#keys.noteRequest(url, now);
             const response = await this.#fetch(url);
             if (!response.ok) throw new Error(`HTTP ${response.status}`);
             const bytes = new Uint8Array(await response.arrayBuffer());
-            this.#keys.insertResponse(url, bytes, response.headers, now);
+            for (const skipped of this.#keys.insertResponse(url, bytes, response.headers, now)) {
+              this.log({ warning: "key_skipped", url, ...skipped });
+            }
             if (this.#keyCache) this.#background(waitUntil, this.#toCache(url, bytes, response.headers, now));
           } catch (e) {
             this.log({ error: "key_fetch_failed", url, detail: String(e?.message ?? e) });

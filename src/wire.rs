@@ -332,15 +332,25 @@ macro_rules! open_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                d.deserialize_str($crate::wire::EnumVisitor(::std::marker::PhantomData))
+                d.deserialize_any($crate::wire::EnumVisitor {
+                    name: stringify!($name),
+                    to: ::std::marker::PhantomData,
+                })
             }
         }
     };
 }
 pub(crate) use open_enum;
 
+/// Reads an enum value: its name, or (for message enums) its proto
+/// number, as the linter reads it.
 #[doc(hidden)]
-pub struct EnumVisitor<E>(pub PhantomData<E>);
+pub struct EnumVisitor<E> {
+    /// The enum's Rust name (for its table of numbers).
+    pub name: &'static str,
+    /// The enum.
+    pub to: PhantomData<E>,
+}
 
 impl<E: for<'a> From<&'a str>> Visitor<'_> for EnumVisitor<E> {
     type Value = E;
@@ -351,6 +361,33 @@ impl<E: for<'a> From<&'a str>> Visitor<'_> for EnumVisitor<E> {
 
     fn visit_str<Er: de::Error>(self, v: &str) -> Result<E, Er> {
         Ok(E::from(v))
+    }
+
+    fn visit_u64<Er: de::Error>(self, v: u64) -> Result<E, Er> {
+        let values = crate::message::lint::schema::proto_values(self.name);
+        usize::try_from(v)
+            .ok()
+            .and_then(|i| values.get(i))
+            .filter(|name| !name.is_empty())
+            .map(|name| E::from(name))
+            .ok_or_else(|| Er::custom(format!("{v} is not a number of {}", self.name)))
+    }
+
+    fn visit_i64<Er: de::Error>(self, v: i64) -> Result<E, Er> {
+        match u64::try_from(v) {
+            Ok(v) => self.visit_u64(v),
+            Err(_) => Err(Er::custom(format!("{v} is not a number of {}", self.name))),
+        }
+    }
+
+    fn visit_f64<Er: de::Error>(self, v: f64) -> Result<E, Er> {
+        // `2.0` is the number 2, as the linter reads it.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        // checked integral, in range
+        if v.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&v) {
+            return self.visit_u64(v as u64);
+        }
+        Err(Er::custom(format!("{v} is not a number of {}", self.name)))
     }
 }
 

@@ -701,3 +701,239 @@ fn key_documents_are_validated() {
         );
     }
 }
+
+// ---- The security review's findings (issue 16), each with its failing case.
+
+/// Finding 1: a memo shared by two verifiers keeps each one's expectations.
+#[wasm_bindgen_test(unsupported = test)]
+fn a_memo_shared_by_two_verifiers_checks_each_ones_expectations() {
+    let a = Verifier::new([Expectation::project_number("111")]);
+    let b = Verifier::new([Expectation::project_number("222")]);
+    let token = key().mint(&claims_for(&Expectation::project_number("111"), now()));
+    let keys = jwks();
+    let mut memo = VerifyMemo::default();
+    assert_eq!(code(a.verify_memo(&mut memo, &token, &keys, now())), "ok");
+    assert_eq!(memo.len(), 1);
+    assert_eq!(
+        code(b.verify_memo(&mut memo, &token, &keys, now())),
+        "wrong_audience",
+        "project 222 refuses project 111's token, memo or not"
+    );
+    let hit = a.verify_memo(&mut memo, &token, &keys, now()).unwrap();
+    assert_eq!(hit.expectation, Some(Expectation::project_number("111")));
+}
+
+/// Finding 7: insecure mode through a memo answers every time (no `exp: 0`).
+#[wasm_bindgen_test(unsupported = test)]
+fn insecure_mode_through_a_memo_answers_every_time() {
+    let v = Verifier::insecure_skip_verification();
+    let mut memo = VerifyMemo::default();
+    for _ in 0..2 {
+        let verified = v
+            .verify_memo(&mut memo, "anything", &KeySet::new(), now())
+            .unwrap();
+        assert!(verified.insecure);
+    }
+}
+
+/// A JWK with these components under `kid`.
+fn jwk_with(kid: &str, n: &[u8], e: &[u8]) -> Value {
+    json!({"kty": "RSA", "kid": kid, "n": URL_SAFE_NO_PAD.encode(n), "e": URL_SAFE_NO_PAD.encode(e)})
+}
+
+/// Findings 3 and 4: unusable keys are skipped and reported; the rest serve.
+#[wasm_bindgen_test(unsupported = test)]
+fn unusable_keys_are_skipped_and_reported_and_the_others_kept() {
+    let good = key().jwk();
+    let n = URL_SAFE_NO_PAD.decode(good["n"].as_str().unwrap()).unwrap();
+    let mut even = n.clone();
+    *even.last_mut().unwrap() &= 0xfe;
+    let mut short = vec![0xc5; 128];
+    short[127] |= 1;
+    let mut long = vec![0xc5; 2048];
+    long[2047] |= 1;
+    let mut no_kty = jwk_with("no-kty", &n, &[1, 0, 1]);
+    no_kty.as_object_mut().unwrap().remove("kty");
+    let doc = json!({"keys": [
+        jwk_with("short", &short, &[1, 0, 1]),
+        jwk_with("long", &long, &[1, 0, 1]),
+        jwk_with("even", &even, &[1, 0, 1]),
+        jwk_with("e-one", &n, &[1]),
+        jwk_with("e-33-bits", &n, &[1, 0, 0, 0, 1]),
+        no_kty,
+        good,
+    ]});
+    let mut keys = KeySet::new();
+    let skipped = keys
+        .insert_response(
+            GOOGLE_ID_TOKEN_KEYS_URL,
+            doc.to_string().as_bytes(),
+            &[("cache-control", "max-age=3600")],
+            now(),
+        )
+        .unwrap();
+    let kids: Vec<&str> = skipped.iter().map(|s| s.kid.as_deref().unwrap()).collect();
+    assert_eq!(
+        kids,
+        ["short", "long", "even", "e-one", "e-33-bits", "no-kty"]
+    );
+    let messages: Vec<String> = skipped.iter().map(|s| s.error.to_string()).collect();
+    assert!(messages[0].contains("1024 bits"), "{messages:?}");
+    assert!(messages[1].contains("16384 bits"), "{messages:?}");
+    assert!(messages[4].contains("over 32 bits"), "{messages:?}");
+    assert!(messages[5].contains("no `kty`"), "{messages:?}");
+    assert_eq!(
+        keys.document(GOOGLE_ID_TOKEN_KEYS_URL)
+            .unwrap()
+            .skipped()
+            .len(),
+        6
+    );
+    let token = token_for(&Expectation::endpoint_url(URL));
+    assert_eq!(code(all().verify(&token, &keys, now())), "ok");
+}
+
+/// Finding 5: the cool-down counts from the last request the host issued,
+/// even while fetches fail and the document is missing.
+#[wasm_bindgen_test(unsupported = test)]
+fn the_refetch_cooldown_counts_from_the_last_request_issued() {
+    let claims = claims_for(&Expectation::endpoint_url(URL), now());
+    let unknown = key().mint_with_header(&json!({"alg": "RS256", "kid": "made-up"}), &claims);
+    // The Chat certificates are there; Google's JWKS is not (its fetch fails).
+    let mut keys = KeySet::new();
+    let body = key().jwks().to_string();
+    keys.insert_response(
+        CHAT_CERTS_URL,
+        body.as_bytes(),
+        &[("cache-control", "max-age=3600")],
+        now(),
+    )
+    .unwrap();
+    let v = all();
+    let asks = |keys: &KeySet, t| {
+        v.verify(&unknown, keys, t)
+            .unwrap_err()
+            .key_requests()
+            .len()
+    };
+    assert_eq!(asks(&keys, now()), 1, "never asked: ask");
+    keys.note_request(GOOGLE_ID_TOKEN_KEYS_URL, now());
+    let at = |secs: u64| now() + Duration::from_secs(secs);
+    assert_eq!(
+        asks(&keys, at(1)),
+        0,
+        "asked a second ago, fetch failed: no new request"
+    );
+    assert_eq!(asks(&keys, at(59)), 0);
+    assert_eq!(asks(&keys, at(60)), 1, "cool-down over");
+}
+
+/// Finding 7: a key is used only for the kinds of token its document signs.
+#[wasm_bindgen_test(unsupported = test)]
+fn a_key_serves_only_the_expectations_of_its_own_document() {
+    // The test key appears only in the Chat certificates document.
+    let mut keys = KeySet::new();
+    let body = key().jwks().to_string();
+    keys.insert_response(
+        CHAT_CERTS_URL,
+        body.as_bytes(),
+        &[("cache-control", "max-age=3600")],
+        now(),
+    )
+    .unwrap();
+    let project = token_for(&Expectation::project_number(PROJECT));
+    assert_eq!(code(all().verify(&project, &keys, now())), "ok");
+    // A Google ID token (endpoint URL) signed with that key is refused.
+    let id_token = token_for(&Expectation::endpoint_url(URL));
+    assert_eq!(code(all().verify(&id_token, &keys, now())), "wrong_issuer");
+    let only_url = Verifier::new([Expectation::endpoint_url(URL)]);
+    assert_eq!(
+        code(only_url.verify(&id_token, &keys, now())),
+        "unknown_kid",
+        "a document no expectation names is not searched"
+    );
+}
+
+/// Finding 7: stale keys have a maximum age.
+#[wasm_bindgen_test(unsupported = test)]
+fn stale_keys_are_trusted_only_so_long() {
+    let mut keys = KeySet::new();
+    let body = key().jwks().to_string();
+    keys.insert_response(
+        GOOGLE_ID_TOKEN_KEYS_URL,
+        body.as_bytes(),
+        &[("cache-control", "max-age=3600")],
+        now(),
+    )
+    .unwrap();
+    let v = Verifier::new([Expectation::endpoint_url(URL)]);
+    let at = |secs: u64| now() + Duration::from_secs(secs);
+    let token_at = |t: Timestamp| key().mint(&claims_for(&Expectation::endpoint_url(URL), t));
+    let day = 24 * 3600;
+    assert_eq!(
+        code(v.verify(&token_at(at(3600 + day - 1)), &keys, at(3600 + day - 1))),
+        "ok"
+    );
+    let err = v
+        .verify(&token_at(at(3600 + day)), &keys, at(3600 + day))
+        .unwrap_err();
+    assert_eq!(err.code(), "keys_too_old");
+    assert_eq!(err.key_requests()[0].reason, KeyRequestReason::Missing);
+    assert_eq!(
+        v.key_requests(&keys, at(3600 + day))[0].reason,
+        KeyRequestReason::Missing,
+        "the host fetches it before answering"
+    );
+    let lenient = v.clone().with_max_stale(Duration::from_secs(2 * day));
+    assert_eq!(
+        code(lenient.verify(&token_at(at(3600 + day)), &keys, at(3600 + day))),
+        "ok"
+    );
+}
+
+/// Finding 7: empty expectation values are refused when built, and match nothing.
+#[wasm_bindgen_test(unsupported = test)]
+fn empty_expectation_values_are_refused() {
+    let (index, err) = Verifier::try_new([
+        Expectation::project_number(PROJECT),
+        Expectation::endpoint_url(" "),
+    ])
+    .unwrap_err();
+    assert_eq!(index, 1);
+    assert_eq!(gchat::ErrorCode::code(&err), "empty_expectation");
+    assert!(err.to_string().contains("`url` is empty"));
+    assert!(Verifier::try_new([Expectation::pubsub("https://a", "")]).is_err());
+    assert!(Verifier::try_new([Expectation::project_number(PROJECT)]).is_ok());
+    // Built anyway: a token with an empty audience still fails.
+    let empty = Verifier::new([Expectation::project_number("")]);
+    let token = key().mint(&with(
+        claims_for(&Expectation::project_number(PROJECT), now()),
+        |c| {
+            c.insert("aud".into(), json!(""));
+        },
+    ));
+    assert_ne!(code(empty.verify(&token, &jwks(), now())), "ok");
+}
+
+/// Finding 7: values from the token are quoted and cut in messages (logs).
+#[wasm_bindgen_test(unsupported = test)]
+fn attacker_strings_are_quoted_and_truncated_in_messages() {
+    let claims = claims_for(&Expectation::endpoint_url(URL), now());
+    let kid = format!("evil\n`kid` {}", "x".repeat(500));
+    let token = key().mint_with_header(&json!({"alg": "RS256", "kid": kid}), &claims);
+    let message = all()
+        .verify(&token, &jwks(), now())
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains(r#""evil\n`kid` xxx"#), "{message}");
+    assert!(!message.contains('\n'), "{message}");
+    assert!(message.len() < 200, "{message}");
+    let alg = key().mint_with_header(&json!({"alg": "HS256\u{202e}", "kid": "k"}), &claims);
+    let message = all().verify(&alg, &jwks(), now()).unwrap_err().to_string();
+    assert!(message.contains(r#""HS256\u{202e}""#), "{message}");
+    let scheme = all()
+        .verify(&format!("{} {token}", "B".repeat(100)), &jwks(), now())
+        .unwrap_err()
+        .to_string();
+    assert!(scheme.contains("… (100 bytes)"), "{scheme}");
+}

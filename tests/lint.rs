@@ -647,3 +647,46 @@ fn mangled_inputs_never_panic() {
         }
     }
 }
+
+/// Platform fidelity (issue 16, finding 8): `silent` is output-only,
+/// `createTime` may be set (import mode), `Widget.id` is a field, and enum
+/// values given as numbers mean the same to the linter and the typed parse.
+#[wasm_bindgen_test(unsupported = test)]
+fn the_linter_and_the_typed_model_agree_on_fields_and_enum_numbers() {
+    use gchat::message::model::{HorizontalAlignment, Message};
+    let codes_of = |v: &Value| -> Vec<&'static str> {
+        lint(v, Surface::Message).iter().map(|d| d.code).collect()
+    };
+    assert_eq!(
+        codes_of(&json!({"text": "x", "silent": true})),
+        ["output_only_field"]
+    );
+    assert!(codes_of(&json!({"text": "x", "createTime": "2026-01-01T00:00:00Z"})).is_empty());
+    let card = |widget: Value| json!({"cardsV2": [{"cardId": "c", "card": {"sections": [{"widgets": [widget]}]}}]});
+    let with_id = card(json!({"id": "w1", "textParagraph": {"text": "x"}}));
+    assert!(codes_of(&with_id).is_empty(), "{:?}", codes_of(&with_id));
+    let center = Some(HorizontalAlignment::Center);
+    for (value, expected) in [
+        (json!(2), center.clone()),
+        (json!(2.0), center),
+        (json!(9), None),
+        (json!(-1), None),
+    ] {
+        let message = card(json!({"textParagraph": {"text": "x"}, "horizontalAlignment": value}));
+        let linted = codes_of(&message);
+        let parsed = serde_json::from_value::<Message>(message.clone());
+        match expected {
+            Some(alignment) => {
+                assert!(linted.is_empty(), "{value}: {linted:?}");
+                // Read as the value, emitted as its name.
+                let back = serde_json::to_value(parsed.unwrap()).unwrap();
+                let widget = &back["cardsV2"][0]["card"]["sections"][0]["widgets"][0];
+                assert_eq!(widget["horizontalAlignment"], alignment.as_str());
+            }
+            None => {
+                assert_eq!(linted, ["invalid_enum_value"], "{value}");
+                assert!(parsed.is_err(), "{value}");
+            }
+        }
+    }
+}

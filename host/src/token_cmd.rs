@@ -72,6 +72,11 @@ impl ExpectationArgs {
         }
         let pubsub = self.pubsub_audience.iter().zip(&self.pubsub_email);
         out.extend(pubsub.map(|(aud, email)| Expectation::pubsub(aud, email)));
+        for e in &out {
+            // An empty flag value (`--endpoint-url ""`, an unset variable).
+            e.validate()
+                .map_err(|err| format!("{err} (a flag was given an empty value)"))?;
+        }
         Ok(out)
     }
 }

@@ -158,3 +158,21 @@ pub(crate) fn set(object: &JsValue, key: &str, value: &JsValue) {
     // Setting a property on a plain object cannot fail.
     let _ = Reflect::set(object, &JsValue::from_str(intern(key)), value);
 }
+
+/// A verifier for expectations from JS, refusing one with an empty value
+/// (`empty_expectation`, with the path of the empty field).
+pub(crate) fn verifier_of(
+    expectations: Vec<gchat::auth::Expectation>,
+) -> Result<gchat::auth::Verifier, JsValue> {
+    gchat::auth::Verifier::try_new(expectations).map_err(|(i, e)| {
+        let field = match &e {
+            gchat::auth::ExpectationError::Empty { field } => *field,
+            _ => "",
+        };
+        error(
+            gchat::ErrorCode::code(&e),
+            Some(&format!("expectations[{i}].{field}")),
+            &e.to_string(),
+        )
+    })
+}

@@ -224,7 +224,7 @@ impl CoreEngine {
                     "insecureSkipVerification checks no token: it cannot be combined with expectations",
                 ));
             }
-            (false, _) => Verifier::new(expectations),
+            (false, _) => crate::convert::verifier_of(expectations)?,
         };
         if let Some(leeway) = seconds(&options, "leeway") {
             verifier = verifier.with_leeway(leeway);

@@ -41,6 +41,19 @@ struct DocumentInfo<'a> {
     kids: Vec<&'a str>,
 }
 
+/// An entry of a key document that was skipped (the other keys kept).
+#[derive(Serialize, tsify::Tsify)]
+#[tsify(rename = "SkippedKeyInfo")]
+#[serde(rename_all = "camelCase")]
+struct SkippedInfo<'a> {
+    /// Its key id, when it has one.
+    kid: Option<&'a str>,
+    /// Why: the stable code (`bad_key`, `not_a_key_document`).
+    code: &'static str,
+    /// What is wrong with it.
+    message: String,
+}
+
 impl KeySet {
     fn from_core(keys: auth::KeySet) -> Self {
         Self {
@@ -81,15 +94,17 @@ impl KeySet {
 
     /// Adds (or replaces) the document fetched from `url`, with the response
     /// headers (`Cache-Control`, `Age`, `Date`) that say how long it stays
-    /// fresh; `now` (milliseconds) defaults to `Date.now()`.
-    #[wasm_bindgen(js_name = insertResponse)]
+    /// fresh; `now` (milliseconds) defaults to `Date.now()`. Returns the
+    /// entries that were skipped as unusable (`[{ kid, code, message }]`);
+    /// throws only when no key is usable.
+    #[wasm_bindgen(js_name = insertResponse, unchecked_return_type = "SkippedKeyInfo[]")]
     pub fn insert_response(
         &self,
         url: &str,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
         #[wasm_bindgen(unchecked_param_type = "HeadersLike")] headers: JsValue,
         #[wasm_bindgen(js_name = now)] now_ms: Option<f64>,
-    ) -> Result<(), JsValue> {
+    ) -> Result<JsValue, JsValue> {
         let body = bytes(&body, "body")?;
         let headers = pairs(&headers);
         let headers: Vec<(&str, &str)> = headers
@@ -98,10 +113,29 @@ impl KeySet {
             .collect();
         let now = timestamp(now_ms);
         let mut keys = auth::KeySet::clone(&self.keys.borrow());
-        keys.insert_response(url, &body, &headers, now)
+        let skipped = keys
+            .insert_response(url, &body, &headers, now)
             .map_err(|e| js_error(&e))?;
         *self.keys.borrow_mut() = Rc::new(keys);
-        Ok(())
+        let skipped: Vec<SkippedInfo<'_>> = skipped
+            .iter()
+            .map(|s| SkippedInfo {
+                kid: s.kid.as_deref(),
+                code: gchat::ErrorCode::code(&s.error),
+                message: s.error.to_string(),
+            })
+            .collect();
+        to_js(&skipped)
+    }
+
+    /// Records that the host started fetching `url` at `now` (milliseconds;
+    /// `Date.now()` by default), whatever comes of it: a token naming an
+    /// unknown key asks for the document again only a cool-down later.
+    #[wasm_bindgen(js_name = noteRequest)]
+    pub fn note_request(&self, url: &str, #[wasm_bindgen(js_name = now)] now_ms: Option<f64>) {
+        let mut keys = auth::KeySet::clone(&self.keys.borrow());
+        keys.note_request(url, timestamp(now_ms));
+        *self.keys.borrow_mut() = Rc::new(keys);
     }
 
     /// The documents: `{ url, fetchedAt, freshUntil, kids }` (times in

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use gchat::auth::{Expectation, Verifier};
+use gchat::auth::Expectation;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -33,7 +33,7 @@ fn verify(token: &str, keys: &KeySet, options: &JsValue) -> Result<Promise, JsVa
     let options = options.clone();
     let expectations: Vec<Expectation> =
         from_js(&get(&options, "expectations"), "options.expectations")?;
-    let mut verifier = Verifier::new(expectations);
+    let mut verifier = crate::convert::verifier_of(expectations)?;
     if let Some(leeway) = seconds(&options, "leeway") {
         verifier = verifier.with_leeway(leeway);
     }

@@ -35,7 +35,7 @@ pub enum VerifyError {
         detail: String,
     },
     /// `alg` is not RS256 (`none`, HS256, ES256, ... are always refused).
-    #[error("the token is signed with `{alg}`; Chat tokens are RS256 and nothing else is accepted")]
+    #[error("the token is signed with {}; Chat tokens are RS256 and nothing else is accepted", quoted(.alg))]
     UnsupportedAlgorithm {
         /// The `alg` header.
         alg: String,
@@ -44,7 +44,7 @@ pub enum VerifyError {
     #[error("the token header has no `kid`, so no key can be chosen")]
     MissingKid,
     /// The key set has no key with this id.
-    #[error("no key with id `{kid}` in the key set{}", .key_request.as_ref().map(|r| format!("; fetch {}", r.url)).unwrap_or_default())]
+    #[error("no key with id {} in the key set{}", quoted(.kid), .key_request.as_ref().map(|r| format!("; fetch {}", r.url)).unwrap_or_default())]
     UnknownKid {
         /// The `kid` header.
         kid: String,
@@ -52,10 +52,26 @@ pub enum VerifyError {
         key_request: Option<KeyRequest>,
     },
     /// The signature does not verify with the named key.
-    #[error("the signature does not match the token and key `{kid}`")]
+    #[error("the signature does not match the token and key {}", quoted(.kid))]
     BadSignature {
         /// The key used.
         kid: String,
+    },
+    /// The key's document has been stale for longer than the verifier
+    /// trusts (its refetches failed): fetch it again.
+    #[error("the key document has been stale too long to trust; fetch {}", urls(.key_requests))]
+    KeysTooOld {
+        /// The documents to fetch.
+        key_requests: Vec<KeyRequest>,
+    },
+    /// The key is in a document none of the expectations uses (a Chat
+    /// certificate signing a Google ID token, or the reverse).
+    #[error(
+        "the signing key is from {url}, which none of the accepted kinds of token is signed with"
+    )]
+    WrongKeyDocument {
+        /// The key's document.
+        url: String,
     },
     /// `exp` is past (beyond the leeway).
     #[error("the token expired at {exp}; now is {now} (leeway {leeway} s)")]
@@ -124,8 +140,17 @@ pub enum VerifyError {
 }
 
 fn opt(s: &Option<String>) -> String {
-    s.as_ref()
-        .map_or_else(|| "missing".into(), |s| format!("`{s}`"))
+    s.as_ref().map_or_else(|| "missing".into(), |s| quoted(s))
+}
+
+/// A value from a token (an attacker's choice) as a log may show it:
+/// quoted with escapes, and cut at 64 characters.
+pub(super) fn quoted(s: &str) -> String {
+    const MAX: usize = 64;
+    match s.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{:?}… ({} bytes)", &s[..end], s.len()),
+        None => format!("{s:?}"),
+    }
 }
 
 fn urls(requests: &[KeyRequest]) -> String {
@@ -149,7 +174,7 @@ impl VerifyError {
     /// What the host should fetch because of this error, if anything.
     pub fn key_requests(&self) -> &[KeyRequest] {
         match self {
-            Self::NoKeys { key_requests } => key_requests,
+            Self::NoKeys { key_requests } | Self::KeysTooOld { key_requests } => key_requests,
             Self::UnknownKid {
                 key_request: Some(r),
                 ..
@@ -182,6 +207,8 @@ impl ErrorCode for VerifyError {
             Self::MissingKid => "missing_kid",
             Self::UnknownKid { .. } => "unknown_kid",
             Self::BadSignature { .. } => "bad_signature",
+            Self::KeysTooOld { .. } => "keys_too_old",
+            Self::WrongKeyDocument { .. } => "wrong_key_document",
             Self::Expired { .. } => "expired",
             Self::NotYetValid { .. } => "not_yet_valid",
             Self::IssuedInFuture { .. } => "issued_in_future",

@@ -95,6 +95,23 @@ impl Expectation {
         }
     }
 
+    /// Refuses an expectation with an empty value (a project number, URL,
+    /// audience or e-mail): the settings it came from are missing. Hosts
+    /// call it when they build expectations ([`Verifier::try_new`](super::Verifier::try_new)).
+    /// An empty value never matches a token either way.
+    pub fn validate(&self) -> Result<(), ExpectationError> {
+        let fields: &[(&'static str, &str)] = match self {
+            Self::ProjectNumber { project_number } => &[("projectNumber", project_number)],
+            Self::EndpointUrl { url } => &[("url", url)],
+            Self::Addon { url, email } => &[("url", url), ("email", email)],
+            Self::PubSub { audience, email } => &[("audience", audience), ("email", email)],
+        };
+        match fields.iter().find(|(_, v)| v.trim().is_empty()) {
+            Some((field, _)) => Err(ExpectationError::Empty { field }),
+            None => Ok(()),
+        }
+    }
+
     /// The key document the host must fetch for these tokens.
     pub fn key_url(&self) -> &'static str {
         match self {
@@ -113,6 +130,10 @@ impl Expectation {
             Self::Addon { url, email } => (&GOOGLE_ISSUERS, url, Some(email)),
             Self::PubSub { audience, email } => (&GOOGLE_ISSUERS, audience, Some(email)),
         };
+        if audience.is_empty() || email.is_some_and(str::is_empty) {
+            // A value left empty by its settings matches nothing.
+            return Err(VerifyError::NoExpectation);
+        }
         if !issuers.contains(&claims.iss.as_deref().unwrap_or_default()) {
             return Err(VerifyError::WrongIssuer {
                 expected: issuers.iter().map(|s| (*s).to_owned()).collect(),
@@ -140,6 +161,26 @@ impl Expectation {
             });
         }
         Ok(())
+    }
+}
+
+/// Why an expectation was refused when built.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExpectationError {
+    /// A value is empty: the setting it comes from is missing.
+    #[error("the expectation's `{field}` is empty: set it (an empty value would match no token)")]
+    Empty {
+        /// The empty field.
+        field: &'static str,
+    },
+}
+
+impl crate::error::ErrorCode for ExpectationError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Empty { .. } => "empty_expectation",
+        }
     }
 }
 

@@ -29,6 +29,8 @@ pub const CHAT_CERTS_URL: &str =
 #[derive(Clone, Debug, Default)]
 pub struct KeySet {
     documents: Vec<KeyDocument>,
+    /// When the host last asked for each document, whatever came of it.
+    requested: Vec<(String, Timestamp)>,
 }
 
 /// One key document: its keys, where it came from and until when it is fresh.
@@ -43,6 +45,7 @@ pub struct KeyDocument {
     /// `Age` and `Date`); `None` when it never goes stale (a local file).
     pub fresh_until: Option<Timestamp>,
     keys: Vec<(String, Arc<RsaPublicKey>)>,
+    skipped: Vec<SkippedKey>,
 }
 
 impl KeyDocument {
@@ -55,6 +58,29 @@ impl KeyDocument {
     pub fn is_stale(&self, now: Timestamp) -> bool {
         self.fresh_until.is_some_and(|t| now >= t)
     }
+
+    /// Whether the document has been stale for longer than `max_stale` at
+    /// `now`: its keys are no longer trusted.
+    pub fn is_too_old(&self, now: Timestamp, max_stale: Duration) -> bool {
+        self.fresh_until.is_some_and(|t| now >= t + max_stale)
+    }
+
+    /// The entries of the document that could not be used, and why.
+    pub fn skipped(&self) -> &[SkippedKey] {
+        &self.skipped
+    }
+}
+
+/// An entry of a key document that cannot be used (a key too short or too
+/// long, an even modulus, a bad exponent, a JWK without `kty`, a
+/// certificate that does not parse): skipped, and the other keys kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SkippedKey {
+    /// Its key id, when it has one.
+    pub kid: Option<String>,
+    /// What is wrong with it.
+    pub error: KeySetError,
 }
 
 /// What the host should fetch, and why.
@@ -74,7 +100,8 @@ pub struct KeyRequest {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum KeyRequestReason {
-    /// The key set has no document from this URL.
+    /// The key set has no document from this URL, or only one stale for
+    /// too long to be trusted: fetch it before verifying.
     Missing,
     /// The document is past its `Cache-Control` lifetime.
     Stale,
@@ -127,13 +154,16 @@ impl KeySet {
     /// A key set from one document (a JWKS or an x509 certificate map,
     /// detected), which never goes stale: for keys from a file.
     pub fn parse(document: &[u8]) -> Result<Self, KeySetError> {
+        let (keys, skipped) = parse_document(document)?;
         Ok(Self {
             documents: vec![KeyDocument {
                 url: None,
                 fetched_at: None,
                 fresh_until: None,
-                keys: parse_document(document)?,
+                keys,
+                skipped,
             }],
+            requested: Vec::new(),
         })
     }
 
@@ -142,20 +172,26 @@ impl KeySet {
     /// `max-age`/`no-cache`/`no-store`, `Age`, `Date`; names case-insensitive).
     /// Without `max-age` the document is stale at once: still used, but
     /// refetched when a key is missing.
+    ///
+    /// Entries that cannot be used are skipped and returned (also kept in
+    /// [`KeyDocument::skipped`]); the document is refused only when no key
+    /// is left.
     pub fn insert_response(
         &mut self,
         url: &str,
         body: &[u8],
         headers: &[(&str, &str)],
         now: Timestamp,
-    ) -> Result<(), KeySetError> {
-        let keys = parse_document(body)?;
+    ) -> Result<Vec<SkippedKey>, KeySetError> {
+        self.note_request(url, now);
+        let (keys, skipped) = parse_document(body)?;
         let fresh_until = now + freshness_lifetime(headers, now);
         let doc = KeyDocument {
             url: Some(url.to_owned()),
             fetched_at: Some(now),
             fresh_until: Some(fresh_until),
             keys,
+            skipped: skipped.clone(),
         };
         match self
             .documents
@@ -165,11 +201,36 @@ impl KeySet {
             Some(old) => *old = doc,
             None => self.documents.push(doc),
         }
-        Ok(())
+        Ok(skipped)
+    }
+
+    /// Records that the host asked for the document at `url` at `now`,
+    /// whatever came of it: a token naming an unknown key asks for that
+    /// document again only a cool-down after the last request, even while
+    /// fetches fail. Hosts call it when they start a fetch.
+    pub fn note_request(&mut self, url: &str, now: Timestamp) {
+        match self.requested.iter_mut().find(|(u, _)| u == url) {
+            Some((_, at)) => *at = (*at).max(now),
+            None => self.requested.push((url.to_owned(), now)),
+        }
+    }
+
+    /// When the host last asked for the document at `url` (or fetched it).
+    pub fn last_request(&self, url: &str) -> Option<Timestamp> {
+        let noted = self
+            .requested
+            .iter()
+            .find(|(u, _)| u == url)
+            .map(|(_, at)| *at);
+        let fetched = self.document(url).and_then(|d| d.fetched_at);
+        noted.max(fetched)
     }
 
     /// Adds every document of `other`; documents from the same URL are replaced.
     pub fn merge(&mut self, other: KeySet) {
+        for (url, at) in other.requested {
+            self.note_request(&url, at);
+        }
         for doc in other.documents {
             match (
                 &doc.url,
@@ -190,7 +251,16 @@ impl KeySet {
 
     /// The key with this id and the document it is in.
     pub fn find(&self, kid: &str) -> Option<(&KeyDocument, &Arc<RsaPublicKey>)> {
-        self.documents.iter().find_map(|d| {
+        self.find_in(kid, |_| true)
+    }
+
+    /// The key with this id in a document `from` accepts.
+    pub(super) fn find_in(
+        &self,
+        kid: &str,
+        from: impl Fn(&KeyDocument) -> bool,
+    ) -> Option<(&KeyDocument, &Arc<RsaPublicKey>)> {
+        self.documents.iter().filter(|d| from(d)).find_map(|d| {
             d.keys
                 .iter()
                 .find(|(k, _)| k == kid)
@@ -290,20 +360,22 @@ fn parse_http_date(s: &str) -> Option<i64> {
     let year: i64 = parts.next()?.parse().ok()?;
     let mut hms = parts.next()?.split(':').map(|p| p.parse::<i64>().ok());
     let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
-    if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
+    // Bounded before any arithmetic: a sender's huge year or negative hour
+    // is no date (and must not overflow).
+    let in_range = (1..=31).contains(&day)
+        && (1..=9999).contains(&year)
+        && (0..=23).contains(&h)
+        && (0..=59).contains(&m)
+        && (0..=60).contains(&sec);
+    if parts.next()? != "GMT" || !in_range {
         return None;
     }
-    Some(crate::time::days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + sec)
-}
-
-#[derive(Deserialize)]
-struct Jwks {
-    keys: Vec<serde_json::Value>,
+    Some(crate::time::days_from_civil(year, month, day)? * 86_400 + h * 3600 + m * 60 + sec)
 }
 
 #[derive(Deserialize)]
 struct Jwk {
-    kty: String,
+    kty: Option<String>,
     kid: Option<String>,
     alg: Option<String>,
     #[serde(rename = "use")]
@@ -312,46 +384,69 @@ struct Jwk {
     e: Option<String>,
 }
 
-fn parse_document(body: &[u8]) -> Result<Vec<(String, Arc<RsaPublicKey>)>, KeySetError> {
+/// The usable keys of a document and the entries skipped; an error when
+/// no key is usable (the first skipped entry's, if any).
+type Parsed = (Vec<(String, Arc<RsaPublicKey>)>, Vec<SkippedKey>);
+
+fn parse_document(body: &[u8]) -> Result<Parsed, KeySetError> {
     let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| KeySetError::InvalidJson(e.to_string()))?;
-    let keys = if value.get("keys").is_some_and(serde_json::Value::is_array) {
-        let jwks: Jwks = serde_json::from_value(value).map_err(|_| KeySetError::NotAKeyDocument)?;
-        jwks.keys
-            .into_iter()
-            .filter_map(|k| jwk_key(k).transpose())
-            .collect::<Result<Vec<_>, _>>()?
-    } else if let serde_json::Value::Object(map) = value {
-        let mut keys = Vec::with_capacity(map.len());
-        for (kid, pem) in map {
-            let pem = pem.as_str().ok_or(KeySetError::NotAKeyDocument)?;
-            keys.push((kid.clone(), Arc::new(cert_key(&kid, pem)?)));
+    let mut keys = Vec::new();
+    let mut skipped = Vec::new();
+    let mut entry = |kid: Option<String>, key: Result<Option<RsaPublicKey>, KeySetError>| match key
+    {
+        Ok(Some(key)) => keys.push((kid.unwrap_or_default(), Arc::new(key))),
+        Ok(None) => {}
+        Err(error) => skipped.push(SkippedKey { kid, error }),
+    };
+    if let Some(list) = value.get("keys").and_then(serde_json::Value::as_array) {
+        for jwk in list {
+            let kid = jwk.get("kid").and_then(|k| k.as_str()).map(str::to_owned);
+            entry(kid, jwk_key(jwk));
         }
-        keys
+    } else if let serde_json::Value::Object(map) = &value {
+        for (kid, pem) in map {
+            let key = match pem.as_str() {
+                Some(pem) => cert_key(kid, pem).map(Some),
+                None => Err(KeySetError::NotAKeyDocument),
+            };
+            entry(Some(kid.clone()), key);
+        }
     } else {
         return Err(KeySetError::NotAKeyDocument);
-    };
-    if keys.is_empty() {
-        return Err(KeySetError::NoUsableKey);
     }
-    Ok(keys)
+    if keys.is_empty() {
+        return Err(skipped
+            .into_iter()
+            .next()
+            .map_or(KeySetError::NoUsableKey, |s| s.error));
+    }
+    Ok((keys, skipped))
 }
 
-/// An RS256 key from a JWK; `None` for keys that are not for RS256 signatures.
-fn jwk_key(value: serde_json::Value) -> Result<Option<(String, Arc<RsaPublicKey>)>, KeySetError> {
-    let Ok(jwk) = serde_json::from_value::<Jwk>(value) else {
+/// An RS256 key from a JWK; `None` for keys that are not for RS256
+/// signatures (another type, algorithm or use).
+fn jwk_key(value: &serde_json::Value) -> Result<Option<RsaPublicKey>, KeySetError> {
+    let Ok(jwk) = Jwk::deserialize(value) else {
         return Err(KeySetError::NotAKeyDocument);
     };
-    let for_rs256 = jwk.kty == "RSA"
-        && jwk.alg.as_deref().is_none_or(|a| a == "RS256")
-        && jwk.use_.as_deref().is_none_or(|u| u == "sig");
-    let Some(kid) = jwk.kid.filter(|_| for_rs256) else {
-        return Ok(None);
-    };
+    let kid = jwk.kid.clone().unwrap_or_default();
     let bad = |detail: &str| KeySetError::BadKey {
         kid: kid.clone(),
         detail: detail.to_owned(),
     };
+    let Some(kty) = jwk.kty.as_deref() else {
+        return Err(bad("no `kty`"));
+    };
+    let for_rs256 = kty == "RSA"
+        && jwk.alg.as_deref().is_none_or(|a| a == "RS256")
+        && jwk.use_.as_deref().is_none_or(|u| u == "sig");
+    if !for_rs256 {
+        return Ok(None);
+    }
+    if jwk.kid.is_none() {
+        return Err(bad("no `kid`: a token could not name it"));
+    }
     let b64 = |s: Option<&str>| {
         let s = s.ok_or_else(|| bad("missing `n` or `e`"))?;
         base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -360,7 +455,7 @@ fn jwk_key(value: serde_json::Value) -> Result<Option<(String, Arc<RsaPublicKey>
     };
     let (n, e) = (b64(jwk.n.as_deref())?, b64(jwk.e.as_deref())?);
     let key = RsaPublicKey::from_components(&n, &e).map_err(|err| bad(&err.to_string()))?;
-    Ok(Some((kid, Arc::new(key))))
+    Ok(Some(key))
 }
 
 /// The RSA key inside a PEM x509 certificate. Validity dates are not checked:
@@ -412,6 +507,19 @@ mod tests {
         assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 PST"), None);
         assert_eq!(parse_http_date(""), None);
+        // Out of range: no date, no overflow.
+        for bad in [
+            "Sun, 06 Nov 99999999999999999 08:49:37 GMT",
+            "Sun, 06 Nov -9223372036854775808 08:49:37 GMT",
+            "Sun, 06 Nov 1994 -1:49:37 GMT",
+            "Sun, 06 Nov 1994 08:-9223372036854775808:37 GMT",
+            "Sun, 06 Nov 10000 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:-1 GMT",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
+        assert_eq!(crate::time::days_from_civil(i64::MAX, 3, 1), None);
+        assert_eq!(crate::time::days_from_civil(i64::MIN, 1, 1), None);
     }
 
     #[wasm_bindgen_test(unsupported = test)]

@@ -37,10 +37,10 @@ mod token;
 mod verifier;
 
 pub use error::VerifyError;
-pub use expectation::{CHAT_ISSUER, Expectation, GOOGLE_ISSUERS};
+pub use expectation::{CHAT_ISSUER, Expectation, ExpectationError, GOOGLE_ISSUERS};
 pub use keys::{
     CHAT_CERTS_URL, GOOGLE_ID_TOKEN_KEYS_URL, KeyDocument, KeyRequest, KeyRequestReason, KeySet,
-    KeySetError,
+    KeySetError, SkippedKey,
 };
 pub use token::{Claims, MAX_TOKEN_BYTES};
 pub use verifier::{

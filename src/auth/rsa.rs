@@ -34,6 +34,8 @@ use crate::ErrorCode;
 pub const MIN_MODULUS_BITS: usize = 2048;
 /// The largest modulus accepted, in bits.
 pub const MAX_MODULUS_BITS: usize = 8192;
+/// The longest public exponent accepted, in bits.
+pub const MAX_EXPONENT_BITS: usize = 32;
 
 /// `DigestInfo ::= SEQUENCE { AlgorithmIdentifier { id-sha256, NULL }, OCTET STRING (32) }`
 /// in DER, up to the hash itself (RFC 8017, section 9.2, note 1).
@@ -88,8 +90,10 @@ pub enum KeyError {
     /// The public exponent is even, so it is not an RSA exponent.
     #[error("the RSA public exponent is even")]
     EvenExponent,
-    /// The public exponent is not smaller than the modulus.
-    #[error("the RSA public exponent is not smaller than the modulus")]
+    /// The public exponent is over 32 bits (or not smaller than the
+    /// modulus). Real keys use 65537; a huge exponent would only make each
+    /// forged token cost thousands of modular products to refuse.
+    #[error("the RSA public exponent is over 32 bits; real keys use 65537")]
     ExponentTooLarge,
 }
 
@@ -177,7 +181,7 @@ impl RsaPublicKey {
             return Err(KeyError::EvenExponent);
         }
         let limbs = bits.div_ceil(LIMB_BITS);
-        if e_bits > bits {
+        if e_bits > MAX_EXPONENT_BITS || e_bits > bits {
             return Err(KeyError::ExponentTooLarge);
         }
         let n = limbs_from_be(n, limbs);
@@ -660,9 +664,19 @@ mod tests {
             RsaPublicKey::from_components(&n, &e_above),
             Err(KeyError::ExponentTooLarge)
         );
+        // At most 32 bits: the largest odd 32-bit exponent passes, one bit more does not.
+        assert!(RsaPublicKey::from_components(&n, &[0xff, 0xff, 0xff, 0xff]).is_ok());
+        assert_eq!(
+            RsaPublicKey::from_components(&n, &[1, 0, 0, 0, 1]),
+            Err(KeyError::ExponentTooLarge)
+        );
         let mut n_minus_two = n.clone();
         n_minus_two[255] -= 2;
-        assert!(RsaPublicKey::from_components(&n, &n_minus_two).is_ok());
+        assert_eq!(
+            RsaPublicKey::from_components(&n, &n_minus_two),
+            Err(KeyError::ExponentTooLarge),
+            "an exponent as long as the modulus"
+        );
         assert_eq!(KeyError::EvenModulus.code(), "rsa_modulus_even");
     }
 

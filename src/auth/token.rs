@@ -92,7 +92,8 @@ pub(super) fn bearer(input: &str) -> Result<&str, VerifyError> {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
         Some((scheme, _)) => {
             return Err(VerifyError::malformed(format!(
-                "the Authorization scheme is `{scheme}`; Chat sends `Bearer <token>`"
+                "the Authorization scheme is {}; Chat sends `Bearer <token>`",
+                super::error::quoted(scheme)
             )));
         }
         None => input,

@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::error::VerifyError;
-use super::expectation::{CHAT_ISSUER, Expectation};
-use super::keys::{KeyRequest, KeyRequestReason, KeySet};
+use super::expectation::{CHAT_ISSUER, Expectation, ExpectationError};
+use super::keys::{KeyDocument, KeyRequest, KeyRequestReason, KeySet};
 use super::rsa::RsaPublicKey;
 use super::token::{self, Claims};
 use crate::time::Timestamp;
@@ -24,6 +24,7 @@ pub struct Verifier {
     expectations: Vec<Expectation>,
     leeway: Duration,
     refetch_cooldown: Duration,
+    max_stale: Duration,
     insecure: bool,
 }
 
@@ -76,6 +77,8 @@ pub struct Unverified {
     signature: Vec<u8>,
     kid: String,
     key: Arc<RsaPublicKey>,
+    /// The document the key came from (`None`: one the host gave without a URL).
+    key_url: Option<String>,
     claims: Claims,
     key_request: Option<KeyRequest>,
 }
@@ -147,15 +150,34 @@ impl Verifier {
     pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
     /// The default minimum time between two refetches caused by unknown key ids.
     pub const DEFAULT_REFETCH_COOLDOWN: Duration = Duration::from_secs(60);
+    /// How long past its freshness a key document is still trusted by
+    /// default (while refetches fail): a day.
+    pub const DEFAULT_MAX_STALE: Duration = Duration::from_secs(24 * 3600);
 
-    /// A verifier accepting tokens that meet any of `expectations`.
+    /// A verifier accepting tokens that meet any of `expectations`. An
+    /// expectation with an empty value matches no token; hosts building
+    /// expectations from settings use [`try_new`](Self::try_new).
     pub fn new(expectations: impl IntoIterator<Item = Expectation>) -> Self {
         Self {
             expectations: expectations.into_iter().collect(),
             leeway: Self::DEFAULT_LEEWAY,
             refetch_cooldown: Self::DEFAULT_REFETCH_COOLDOWN,
+            max_stale: Self::DEFAULT_MAX_STALE,
             insecure: false,
         }
+    }
+
+    /// [`new`](Self::new), refusing an expectation with an empty value
+    /// (the setting it comes from is missing): the error names the field
+    /// and the expectation's index.
+    pub fn try_new(
+        expectations: impl IntoIterator<Item = Expectation>,
+    ) -> Result<Self, (usize, ExpectationError)> {
+        let expectations: Vec<Expectation> = expectations.into_iter().collect();
+        for (i, e) in expectations.iter().enumerate() {
+            e.validate().map_err(|err| (i, err))?;
+        }
+        Ok(Self::new(expectations))
     }
 
     /// **Accepts every request without looking at it.** For local
@@ -188,6 +210,15 @@ impl Verifier {
         self
     }
 
+    /// Sets how long past its freshness lifetime a key document is still
+    /// trusted (default a day): beyond it the host must fetch it again
+    /// before any token it signed is accepted.
+    #[must_use]
+    pub fn with_max_stale(mut self, max_stale: Duration) -> Self {
+        self.max_stale = max_stale;
+        self
+    }
+
     /// The expectations.
     pub fn expectations(&self) -> &[Expectation] {
         &self.expectations
@@ -211,6 +242,7 @@ impl Verifier {
             .filter_map(|url| {
                 let reason = match keys.document(url) {
                     None => KeyRequestReason::Missing,
+                    Some(doc) if doc.is_too_old(now, self.max_stale) => KeyRequestReason::Missing,
                     Some(doc) if doc.is_stale(now) => KeyRequestReason::Stale,
                     Some(_) => return None,
                 };
@@ -269,7 +301,28 @@ impl Verifier {
                 key_requests: self.key_requests(keys, now),
             });
         }
-        let Some((doc, key)) = keys.find(&parts.kid) else {
+        // Only documents the expectations name (or the host gave without a
+        // URL), and none stale for too long to be trusted.
+        let urls = self.key_urls();
+        let usable = |d: &KeyDocument| {
+            d.url.as_deref().is_none_or(|u| urls.contains(&u)) && !d.is_too_old(now, self.max_stale)
+        };
+        let Some((doc, key)) = keys.find_in(&parts.kid, usable) else {
+            if let Some((doc, _)) = keys
+                .find(&parts.kid)
+                .filter(|(d, _)| d.is_too_old(now, self.max_stale))
+            {
+                return Err(VerifyError::KeysTooOld {
+                    key_requests: doc
+                        .url
+                        .iter()
+                        .map(|url| KeyRequest {
+                            url: url.clone(),
+                            reason: KeyRequestReason::Missing,
+                        })
+                        .collect(),
+                });
+            }
             return Err(VerifyError::UnknownKid {
                 key_request: self.refetch_for_unknown_kid(&parts.claims, keys, now),
                 kid: parts.kid,
@@ -287,6 +340,7 @@ impl Verifier {
             signed: parts.signed.to_owned(),
             signature: parts.signature,
             key: Arc::clone(key),
+            key_url: doc.url.clone(),
             kid: parts.kid,
             claims: parts.claims,
             key_request,
@@ -308,7 +362,7 @@ impl Verifier {
             return Err(VerifyError::BadSignature { kid: token.kid });
         }
         self.check_time(&token.claims, now)?;
-        let expectation = self.matching_expectation(&token.claims)?;
+        let expectation = self.matching_expectation(&token.claims, token.key_url.as_deref())?;
         Ok(VerifiedClaims {
             claims: token.claims,
             expectation: Some(expectation.clone()),
@@ -318,8 +372,11 @@ impl Verifier {
         })
     }
 
-    /// Verifies through a memo of tokens already verified: a hit skips the
-    /// signature and re-checks only the time claims against `now`.
+    /// Verifies through a memo of tokens whose signature was already
+    /// checked: a hit skips the signature only. The time claims and this
+    /// verifier's expectations (with the key's document) are checked on
+    /// every call, so verifiers with different expectations may share one
+    /// memo.
     pub fn verify_memo(
         &self,
         memo: &mut VerifyMemo,
@@ -327,13 +384,27 @@ impl Verifier {
         keys: &KeySet,
         now: Timestamp,
     ) -> Result<VerifiedClaims, VerifyError> {
+        if self.insecure {
+            return Ok(insecure_claims());
+        }
         let version = keys.version();
         if let Some(hit) = memo.get(token, version) {
-            self.check_time(&hit.claims, now)?;
-            return Ok(hit.clone());
+            self.check_time(&hit.verified.claims, now)?;
+            let expectation =
+                self.matching_expectation(&hit.verified.claims, hit.key_url.as_deref())?;
+            let mut verified = hit.verified.clone();
+            verified.expectation = Some(expectation.clone());
+            return Ok(verified);
         }
-        let verified = self.verify(token, keys, now)?;
-        memo.insert(token, version, verified.clone());
+        let unverified = self.prepare(token, keys, now)?;
+        let key_url = unverified.key_url.clone();
+        let ok = PureRust.verify_rs256(
+            &unverified.key,
+            unverified.signed_data(),
+            &unverified.signature,
+        );
+        let verified = self.finish(unverified, ok, now)?;
+        memo.insert(token, version, key_url, verified.clone());
         Ok(verified)
     }
 
@@ -357,9 +428,23 @@ impl Verifier {
         Ok(())
     }
 
-    fn matching_expectation(&self, claims: &Claims) -> Result<&Expectation, VerifyError> {
+    /// The first expectation the claims meet, among those whose tokens are
+    /// signed with keys from the document the key came from (`key_url`:
+    /// `None` for a document the host gave without a URL, which serves
+    /// every expectation).
+    fn matching_expectation(
+        &self,
+        claims: &Claims,
+        key_url: Option<&str>,
+    ) -> Result<&Expectation, VerifyError> {
         let mut best: Option<VerifyError> = None;
-        for expectation in &self.expectations {
+        let own = |e: &&Expectation| key_url.is_none_or(|url| e.key_url() == url);
+        if let Some(url) = key_url.filter(|_| !self.expectations.iter().any(|e| own(&e))) {
+            return Err(VerifyError::WrongKeyDocument {
+                url: url.to_owned(),
+            });
+        }
+        for expectation in self.expectations.iter().filter(own) {
             match expectation.check(claims) {
                 Ok(()) => return Ok(expectation),
                 Err(e) if best.as_ref().is_none_or(|b| e.depth() > b.depth()) => best = Some(e),
@@ -389,9 +474,9 @@ impl Verifier {
             .copied()
             .find(|u| *u == by_issuer)
             .or_else(|| urls.first().copied())?;
+        // From the last request the host issued, whatever came of it.
         let recent = keys
-            .document(url)
-            .and_then(|d| d.fetched_at)
+            .last_request(url)
             .is_some_and(|at| now.since(at) < self.refetch_cooldown);
         (!recent).then(|| KeyRequest {
             url: url.to_owned(),
@@ -421,9 +506,11 @@ fn insecure_claims() -> VerifiedClaims {
     }
 }
 
-/// A bounded memo of verified tokens, keyed by the token and the key set's
-/// [`version`](KeySet::version). Hosts keep one per process (or per worker
-/// isolate) and pass it to [`Verifier::verify_memo`].
+/// A bounded memo of tokens whose signature checked out, keyed by the
+/// token and the key set's [`version`](KeySet::version). Hosts keep one per
+/// process (or per worker isolate) and pass it to
+/// [`Verifier::verify_memo`]; verifiers may share it (each checks its own
+/// expectations on every hit).
 #[derive(Clone, Debug)]
 pub struct VerifyMemo {
     capacity: usize,
@@ -435,6 +522,8 @@ pub struct VerifyMemo {
 struct MemoEntry {
     token: Box<str>,
     version: u64,
+    /// The document of the key that signed it.
+    key_url: Option<String>,
     verified: VerifiedClaims,
 }
 
@@ -465,12 +554,18 @@ impl VerifyMemo {
         h.finish()
     }
 
-    fn get(&self, token: &str, version: u64) -> Option<&VerifiedClaims> {
+    fn get(&self, token: &str, version: u64) -> Option<&MemoEntry> {
         let e = self.entries.get(&Self::hash(token))?;
-        (e.version == version && *e.token == *token).then_some(&e.verified)
+        (e.version == version && *e.token == *token).then_some(e)
     }
 
-    fn insert(&mut self, token: &str, version: u64, verified: VerifiedClaims) {
+    fn insert(
+        &mut self,
+        token: &str,
+        version: u64,
+        key_url: Option<String>,
+        verified: VerifiedClaims,
+    ) {
         if self.capacity == 0 {
             return;
         }
@@ -478,6 +573,7 @@ impl VerifyMemo {
         let entry = MemoEntry {
             token: token.into(),
             version,
+            key_url,
             verified,
         };
         if self.entries.insert(h, entry).is_none() {

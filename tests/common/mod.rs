@@ -2,6 +2,8 @@
 //! `build.rs`) so that the same tests run natively and on wasm32.
 #![allow(dead_code)]
 
+pub mod html;
+
 include!(concat!(env!("OUT_DIR"), "/test_data.rs"));
 
 /// Fixtures of `../shared/fixtures` whose names start with one of `prefixes`.

@@ -207,6 +207,13 @@ impl KeyStore {
             return false;
         };
         let started = Instant::now();
+        {
+            // Counted whatever comes of it: the refetch cool-down runs from here.
+            let mut set = self.set.write().unwrap_or_else(|e| e.into_inner());
+            let mut next = KeySet::clone(&set);
+            next.note_request(flight.canonical, system_now());
+            *set = Arc::new(next);
+        }
         let result = fetch_document(client, &flight.fetch_url).await;
         let now = system_now();
         let outcome = result.and_then(|(headers, body)| {
@@ -215,9 +222,12 @@ impl KeyStore {
                 .map(|(n, v)| (n.as_str(), v.as_str()))
                 .collect();
             let mut fetched = KeySet::new();
-            fetched
+            let skipped = fetched
                 .insert_response(flight.canonical, &body, &pairs, now)
                 .map_err(|e| format!("not a usable key document: {e}"))?;
+            for s in &skipped {
+                tracing::warn!(url = flight.canonical, kid = ?s.kid, error = %s.error, "key skipped");
+            }
             Ok(fetched)
         });
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

@@ -138,7 +138,7 @@
 
 mod describe;
 mod rules;
-mod schema;
+pub(crate) mod schema;
 mod text;
 mod walk;
 

@@ -223,6 +223,29 @@ const fn ty(name: &'static str, fields: &'static [Field]) -> TypeDef {
 
 // ---------------------------------------------------------------- enums
 
+/// The value names by proto number (`""` for unused numbers) of a message
+/// enum of the typed model, by its Rust name: the typed parse reads enum
+/// numbers with the linter's tables, so the two agree on what a number
+/// means. Other enums take names only.
+pub(crate) fn proto_values(rust_type: &str) -> &'static [&'static str] {
+    let table = match rust_type {
+        "ActionResponseType" => &RESPONSE_TYPE,
+        "StatusCode" => &RPC_CODE,
+        "DividerStyle" => &DIVIDER_STYLE,
+        "DisplayStyle" => &DISPLAY_STYLE,
+        "ImageType" => &IMAGE_TYPE,
+        "HorizontalAlignment" => &HORIZONTAL_ALIGNMENT,
+        "ButtonType" => &BUTTON_TYPE,
+        "TextInputType" => &TEXT_INPUT_TYPE,
+        "SelectionType" => &SELECTION_TYPE,
+        "DateTimePickerType" => &DATE_TIME_PICKER_TYPE,
+        "LoadIndicator" => &LOAD_INDICATOR,
+        "Interaction" => &INTERACTION,
+        _ => return &[],
+    };
+    table.values
+}
+
 pub(super) static RESPONSE_TYPE: Enum = Enum {
     name: "ActionResponse.ResponseType",
     values: &[
@@ -521,7 +544,9 @@ static MESSAGE: TypeDef = ty(
         s("clientAssignedMessageId"),
         s("name"),
         f("sender", Kind::Any).fl(OUTPUT_ONLY),
-        f("createTime", Kind::Any).fl(OUTPUT_ONLY),
+        // Settable when importing into a space in import mode.
+        s("createTime"),
+        f("silent", Kind::Any).fl(OUTPUT_ONLY),
         f("lastUpdateTime", Kind::Any).fl(OUTPUT_ONLY),
         f("deleteTime", Kind::Any).fl(OUTPUT_ONLY),
         f("annotations", Kind::Any).fl(OUTPUT_ONLY),
@@ -666,6 +691,8 @@ static WIDGET: TypeDef = TypeDef {
             o("carousel", Ty::Carousel).g(1),
             o("chipList", Ty::ChipList).g(1),
             e("horizontalAlignment", &HORIZONTAL_ALIGNMENT),
+            // Names the widget for add-ons' widget updates.
+            s("id"),
         ],
     )
 };
