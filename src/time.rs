@@ -90,6 +90,43 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the only form
+/// HTTP senders may emit, to Unix seconds.
+pub(crate) fn parse_http_date(s: &str) -> Option<i64> {
+    let mut parts = s.split_ascii_whitespace();
+    let _weekday = parts.next()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut hms = parts.next()?.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    // Bounded before any arithmetic: a sender's huge year or negative hour
+    // is no date (and must not overflow).
+    let in_range = (1..=31).contains(&day)
+        && (1..=9999).contains(&year)
+        && (0..=23).contains(&h)
+        && (0..=59).contains(&m)
+        && (0..=60).contains(&sec);
+    if parts.next()? != "GMT" || !in_range {
+        return None;
+    }
+    Some(days_from_civil(year, month, day)? * 86_400 + h * 3600 + m * 60 + sec)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
 /// algorithm); `None` when the day count would not fit an `i64` (a year
 /// beyond ±10^13 or so). `m` and `d` are a month and a day of one.

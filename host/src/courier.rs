@@ -16,9 +16,6 @@ use tokio::sync::{Notify, broadcast};
 
 use crate::token_cmd::system_now;
 
-/// How long one HTTP attempt may take (the outbox counts 40 s as lost).
-const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// Where to send, and how.
 pub struct Settings {
     /// Replaces `https://chat.googleapis.com` in every URL.
@@ -46,11 +43,21 @@ impl Courier {
     /// A courier, with the outbox loaded from the state file when there is one.
     pub fn new(settings: Settings) -> Result<Arc<Self>, String> {
         let outbox = match &settings.state_file {
-            Some(path) => load(path)?.unwrap_or_else(|| Outbox::new(settings.config.clone())),
+            Some(path) => match load(path)? {
+                Some(mut saved) => {
+                    // Attempts in flight when the last process died go again
+                    // now (same requestId), not at their deadline.
+                    saved.resume(system_now());
+                    saved
+                }
+                None => Outbox::new(settings.config.clone()),
+            },
             None => Outbox::new(settings.config.clone()),
         };
+        // An attempt gives up a quarter before the outbox counts it lost
+        // (30 s of the default 40 s), so its answer is always heard.
         let client = reqwest::Client::builder()
-            .timeout(ATTEMPT_TIMEOUT)
+            .timeout(settings.config.attempt_timeout * 3 / 4)
             .user_agent(concat!("gchat/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("cannot make the HTTP client: {e}"))?;

@@ -152,20 +152,27 @@ impl Engine {
             return self.run_app(accepted);
         };
         if let Some(response) = deduper.seen(&key.key, now) {
-            let mut log = accepted.log;
-            log.duplicate = true;
-            log.status = response.status;
-            return Outcome {
-                response,
-                deferred: Vec::new(),
-                key_requests: accepted.key_requests,
-                dedup: Some(key),
-                log,
-            };
+            return Self::repeat(accepted, response);
         }
         let outcome = self.run_app(accepted);
         deduper.remember(&key, outcome.response.clone(), now);
         outcome
+    }
+
+    /// The outcome of a repeat delivery of an accepted event, answered with
+    /// the response sent the first time: no app run, no deferred work, the
+    /// log marked `duplicate`.
+    pub fn repeat(accepted: Accepted, response: Response) -> Outcome {
+        let mut log = accepted.log;
+        log.duplicate = true;
+        log.status = response.status;
+        Outcome {
+            response,
+            deferred: Vec::new(),
+            key_requests: accepted.key_requests,
+            dedup: accepted.dedup,
+            log,
+        }
     }
 
     /// Handles a request with the host's signature check.

@@ -330,47 +330,12 @@ fn freshness_lifetime(headers: &[(&str, &str)], now: Timestamp) -> Duration {
     let age = header("age")
         .and_then(|v| v.parse::<u64>().ok())
         .unwrap_or(0);
-    let apparent_age = header("date").and_then(parse_http_date).map_or(0, |date| {
-        now.as_secs().saturating_sub(date).max(0).unsigned_abs()
-    });
+    let apparent_age = header("date")
+        .and_then(crate::time::parse_http_date)
+        .map_or(0, |date| {
+            now.as_secs().saturating_sub(date).max(0).unsigned_abs()
+        });
     Duration::from_secs(max_age.saturating_sub(age.max(apparent_age)))
-}
-
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the only form
-/// HTTP senders may emit, to Unix seconds.
-fn parse_http_date(s: &str) -> Option<i64> {
-    let mut parts = s.split_ascii_whitespace();
-    let _weekday = parts.next()?;
-    let day: i64 = parts.next()?.parse().ok()?;
-    let month = match parts.next()? {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        "Dec" => 12,
-        _ => return None,
-    };
-    let year: i64 = parts.next()?.parse().ok()?;
-    let mut hms = parts.next()?.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
-    // Bounded before any arithmetic: a sender's huge year or negative hour
-    // is no date (and must not overflow).
-    let in_range = (1..=31).contains(&day)
-        && (1..=9999).contains(&year)
-        && (0..=23).contains(&h)
-        && (0..=59).contains(&m)
-        && (0..=60).contains(&sec);
-    if parts.next()? != "GMT" || !in_range {
-        return None;
-    }
-    Some(crate::time::days_from_civil(year, month, day)? * 86_400 + h * 3600 + m * 60 + sec)
 }
 
 #[derive(Deserialize)]
@@ -491,6 +456,7 @@ fn cert_key(kid: &str, pem: &str) -> Result<RsaPublicKey, KeySetError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::parse_http_date;
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test(unsupported = test)]

@@ -319,7 +319,7 @@ impl Outbox {
             return;
         };
         let in_flight = matches!(head.state, State::InFlight { .. });
-        let decision = decide(response, &head.request);
+        let decision = decide(response, &head.request, now);
         match decision {
             Decision::Delivered(delivered) => {
                 let attempts = head.attempts;

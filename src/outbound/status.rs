@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::http::Response;
 use super::request::{OutboundRequest, ReplyOption};
+use crate::time::{Timestamp, parse_http_date};
 use std::time::Duration;
 
 /// Chat created the message.
@@ -135,19 +136,34 @@ impl Status {
     }
 }
 
+/// The wait a `Retry-After` value asks for at `now`: delay seconds, or an
+/// HTTP date (RFC 9110 §10.2.3); at most an hour; `None` when unreadable.
+fn retry_after(value: &str, now: Timestamp) -> Option<Duration> {
+    const MAX: u64 = 3600;
+    let value = value.trim();
+    let secs = match value.parse::<u64>() {
+        Ok(secs) => secs,
+        Err(_) => {
+            let at = parse_http_date(value)?;
+            u64::try_from(at.saturating_sub(now.as_secs())).unwrap_or(0)
+        }
+    };
+    Some(Duration::from_secs(secs.min(MAX)))
+}
+
 /// Decides what a response to `request` means.
 ///
 /// | response | decision |
 /// |---|---|
 /// | 2xx | delivered, with the message and thread names |
 /// | 409 `ALREADY_EXISTS` with a `client-` message id | delivered (a resend) |
-/// | 408, 429, 499, 500, 502, 503, 504, other 5xx but 501, timeout, network error | retry (honouring `Retry-After`) |
+/// | 408, 429, 499, 500, 502, 503, 504, other 5xx but 501, timeout, network error | retry (honouring `Retry-After`, in seconds or as an HTTP date, read against `now`; at most an hour) |
 /// | 400 | give up, naming the violated field |
 /// | 401, 403 | give up: the webhook's key or token (or the app's credentials) are wrong or revoked |
 /// | 404 | give up: the webhook or space was deleted, or (with `REPLY_MESSAGE_OR_FAIL`) the thread is gone |
 /// | 413 | give up: the message is too large |
 /// | anything else | give up |
-pub fn decide(response: &Response, request: &OutboundRequest) -> Decision {
+pub fn decide(response: &Response, request: &OutboundRequest, now: Timestamp) -> Decision {
     let (status, headers, body) = match response {
         Response::Http {
             status,
@@ -169,8 +185,7 @@ pub fn decide(response: &Response, request: &OutboundRequest) -> Decision {
         let retry_after = headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case("retry-after"))
-            .and_then(|(_, v)| v.trim().parse::<u64>().ok())
-            .map(|s| Duration::from_secs(s.min(3600)));
+            .and_then(|(_, v)| retry_after(v, now));
         return Decision::Retry {
             reason: format!("HTTP {status}: {said}"),
             retry_after,
@@ -247,6 +262,9 @@ mod tests {
     use crate::message::model::Message;
     use crate::outbound::{CreateMessageRequest, WebhookRequest, WebhookUrl};
 
+    /// Sat, 21 Nov 2026 10:00:00 GMT.
+    const T: Timestamp = Timestamp::from_secs(1_795_255_200);
+
     fn webhook() -> OutboundRequest {
         let url =
             WebhookUrl::parse("https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t")
@@ -265,14 +283,14 @@ mod tests {
     fn success_reads_names() {
         let body = r#"{"name":"spaces/AAA/messages/m1","thread":{"name":"spaces/AAA/threads/t1"}}"#;
         assert_eq!(
-            decide(&Response::http(200, body), &webhook()),
+            decide(&Response::http(200, body), &webhook(), T),
             Decision::Delivered(Delivered {
                 name: Some("spaces/AAA/messages/m1".into()),
                 thread: Some("spaces/AAA/threads/t1".into()),
                 duplicate: false,
             })
         );
-        let odd = decide(&Response::http(200, "<html>"), &webhook());
+        let odd = decide(&Response::http(200, "<html>"), &webhook(), T);
         assert_eq!(odd, Decision::Delivered(Delivered::default()));
     }
 
@@ -281,21 +299,21 @@ mod tests {
         for status in [408, 429, 499, 500, 502, 503, 504, 599] {
             assert!(
                 matches!(
-                    decide(&Response::http(status, ""), &webhook()),
+                    decide(&Response::http(status, ""), &webhook(), T),
                     Decision::Retry { .. }
                 ),
                 "{status}"
             );
         }
         assert!(matches!(
-            decide(&Response::Timeout, &webhook()),
+            decide(&Response::Timeout, &webhook(), T),
             Decision::Retry { .. }
         ));
         let net = Response::Network {
             error: "connection refused".into(),
         };
         assert!(
-            matches!(decide(&net, &webhook()), Decision::Retry { reason, .. } if reason.contains("refused"))
+            matches!(decide(&net, &webhook(), T), Decision::Retry { reason, .. } if reason.contains("refused"))
         );
         let limited = Response::http(
             429,
@@ -303,12 +321,25 @@ mod tests {
         )
         .with_header("Retry-After", "7");
         assert_eq!(
-            decide(&limited, &webhook()),
+            decide(&limited, &webhook(), T),
             Decision::Retry {
                 reason: "HTTP 429: Quota".into(),
                 retry_after: Some(Duration::from_secs(7))
             }
         );
+        // The HTTP-date form, read against `now`; a past date means now; at most an hour.
+        for (value, secs) in [
+            ("Sat, 21 Nov 2026 10:00:42 GMT", Some(42)),
+            ("Sat, 21 Nov 2026 09:00:00 GMT", Some(0)),
+            ("Sun, 22 Nov 2026 10:00:00 GMT", Some(3600)),
+            ("soon", None),
+        ] {
+            let response = Response::http(503, "").with_header("retry-after", value);
+            let Decision::Retry { retry_after, .. } = decide(&response, &webhook(), T) else {
+                panic!("{value}");
+            };
+            assert_eq!(retry_after, secs.map(Duration::from_secs), "{value}");
+        }
     }
 
     #[test]
@@ -316,7 +347,7 @@ mod tests {
         let body = r#"{"error":{"code":400,"message":"Invalid JSON payload","status":"INVALID_ARGUMENT",
           "details":[{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[
             {"field":"cards_v2[0].card.sections[0]","description":"Invalid section"}]}]}}"#;
-        let f = give_up(decide(&Response::http(400, body), &webhook()));
+        let f = give_up(decide(&Response::http(400, body), &webhook(), T));
         assert_eq!(f.code, "invalid_argument");
         assert_eq!(f.rpc_status.as_deref(), Some("INVALID_ARGUMENT"));
         assert_eq!(f.message, "Invalid JSON payload");
@@ -337,7 +368,7 @@ mod tests {
             (413, "payload_too_large", "too large"),
             (501, "refused", "501"),
         ] {
-            let f = give_up(decide(&Response::http(status, "{}"), &webhook()));
+            let f = give_up(decide(&Response::http(status, "{}"), &webhook(), T));
             assert_eq!(f.code, code);
             assert!(f.hint.contains(needle), "{status}: {}", f.hint);
         }
@@ -345,7 +376,7 @@ mod tests {
             .unwrap()
             .into();
         assert!(
-            give_up(decide(&Response::http(403, ""), &api))
+            give_up(decide(&Response::http(403, ""), &api, T))
                 .hint
                 .contains("service-account")
         );
@@ -357,7 +388,7 @@ mod tests {
             .reply_option(ReplyOption::ReplyMessageOrFail)
             .into();
         assert_eq!(
-            give_up(decide(&Response::http(404, ""), &strict)).code,
+            give_up(decide(&Response::http(404, ""), &strict, T)).code,
             "thread_not_found"
         );
     }
@@ -368,7 +399,7 @@ mod tests {
             unreachable!()
         };
         let req: OutboundRequest = w.client_message_id("k").into();
-        let Decision::Delivered(d) = decide(&Response::http(409, "{}"), &req) else {
+        let Decision::Delivered(d) = decide(&Response::http(409, "{}"), &req, T) else {
             panic!()
         };
         assert!(d.duplicate);
@@ -378,7 +409,7 @@ mod tests {
     #[test]
     fn shared_error_fixtures_give_up_with_their_message() {
         let body = r#"{"error":{"code":400,"message":"Message is longer than 4096 characters","status":"INVALID_ARGUMENT"}}"#;
-        let f = give_up(decide(&Response::http(400, body), &webhook()));
+        let f = give_up(decide(&Response::http(400, body), &webhook(), T));
         assert_eq!(f.message, "Message is longer than 4096 characters");
         assert!(f.hint.contains("4096"));
     }

@@ -1,9 +1,10 @@
 //! The HTTP side of `gchat serve`: axum routes, body limits, the engine
 //! call, key fetches, deferred work and the per-request log line.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Json;
@@ -13,7 +14,10 @@ use axum::handler::Handler as _;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use gchat::app::{ConfigApp, Deduper, Engine, Outcome, Request};
+use gchat::Timestamp;
+use gchat::app::{
+    ConfigApp, DedupKey, Deduper, Engine, Outcome, Request, Response as HttpResponse,
+};
 use gchat::auth::KeySet;
 use http_body_util::BodyExt as _;
 use serde_json::json;
@@ -39,7 +43,7 @@ pub struct Server {
     engine: Engine,
     ingest: Option<ConfigApp>,
     courier: Arc<Courier>,
-    deduper: Mutex<Deduper>,
+    dedup: Dedup,
     /// The keys, and how they are fetched.
     pub keys: KeyStore,
     /// Deferred work still running (waited for on shutdown).
@@ -67,7 +71,7 @@ impl Server {
             engine,
             ingest,
             courier,
-            deduper: Mutex::new(Deduper::default()),
+            dedup: Dedup::default(),
             keys,
             tasks: Tracker::default(),
         }
@@ -237,13 +241,78 @@ async fn run_engine(
                 .collect(),
             body: &owned.body,
         };
-        let mut deduper = server.deduper.lock().unwrap_or_else(|e| e.into_inner());
-        server
-            .engine
-            .handle_dedup(&request, system_now(), &keys, &mut deduper)
+        let now = system_now();
+        let engine = &server.engine;
+        let accepted = match engine.accept(&request, now, &keys) {
+            Ok(accepted) => accepted,
+            Err(refused) => return *refused,
+        };
+        let Some(key) = accepted.dedup.clone() else {
+            return engine.run_app(accepted);
+        };
+        // Check, handle, then remember: the lock is never held across the
+        // signature check or the app, so requests run in parallel.
+        let claim = match server.dedup.claim(&key.key, now) {
+            Ok(claim) => claim,
+            Err(first) => return Engine::repeat(accepted, first),
+        };
+        let outcome = engine.run_app(accepted);
+        claim.remember(&key, outcome.response.clone(), now);
+        outcome
     })
     .await
     .map_err(|e| e.to_string())
+}
+
+/// Repeat deliveries in this process: the responses sent, and the events
+/// being handled now (a repeat of one waits for its first answer).
+#[derive(Default)]
+struct Dedup {
+    state: Mutex<(Deduper, HashSet<String>)>,
+    answered: Condvar,
+}
+
+impl Dedup {
+    /// Claims event `key`, or gives the response it was first answered with
+    /// (waiting while another thread handles it).
+    fn claim(&self, key: &str, now: Timestamp) -> Result<Claim<'_>, HttpResponse> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(first) = state.0.seen(key, now) {
+                return Err(first);
+            }
+            if state.1.insert(key.to_owned()) {
+                return Ok(Claim {
+                    dedup: self,
+                    key: key.to_owned(),
+                });
+            }
+            state = self.answered.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// An event being handled; released (and its waiters woken) when dropped.
+struct Claim<'a> {
+    dedup: &'a Dedup,
+    key: String,
+}
+
+impl Claim<'_> {
+    /// Remembers the response sent for the event.
+    fn remember(self, key: &DedupKey, response: HttpResponse, now: Timestamp) {
+        let mut state = self.dedup.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0.remember(key, response, now);
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        let mut state = self.dedup.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.1.remove(&self.key);
+        drop(state);
+        self.dedup.answered.notify_all();
+    }
 }
 
 fn declared_length(headers: &HeaderMap) -> Option<usize> {

@@ -87,6 +87,9 @@ pub struct ServeArgs {
     /// The per-space quota as N/SECONDS (default Chat's 60/60).
     #[arg(long, value_name = "N/SECONDS", hide = true, value_parser = parse_quota)]
     quota: Option<gchat::outbound::Quota>,
+    /// How long an outbound attempt may go unanswered, in seconds (default 40; for tests).
+    #[arg(long, value_name = "SECONDS", hide = true)]
+    attempt_timeout: Option<f64>,
     /// Fetch Google's ID-token keys (JWKS) from this URL instead (for tests).
     #[arg(long, value_name = "URL", hide = true, conflicts_with = "keys")]
     google_keys_url: Option<String>,
@@ -126,6 +129,9 @@ fn courier(args: &ServeArgs) -> Result<Arc<Courier>, String> {
     let mut config = OutboxConfig::new(crate::courier::seed());
     if let Some(quota) = args.quota {
         config.quota = quota;
+    }
+    if let Some(secs) = args.attempt_timeout.filter(|s| s.is_finite() && *s > 0.0) {
+        config.attempt_timeout = Duration::from_secs_f64(secs);
     }
     Courier::new(Settings {
         api_base: args.api_base.clone(),

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -18,6 +18,14 @@ pub enum Step {
     /// Create the message, then drop the connection without answering (a
     /// response lost on the way back).
     PostAndHangUp,
+    /// Drop the connection without creating the message or answering (a
+    /// connection reset).
+    Reset,
+    /// Create the message, then answer 200 after this long (a slow answer).
+    Slow(Duration),
+    /// Neither create nor answer for this long, then drop the connection
+    /// (the sender's attempt times out).
+    Hang(Duration),
 }
 
 /// One request the server received.
@@ -167,7 +175,10 @@ fn serve_connection(stream: TcpStream, state: &Mutex<State>) {
             headers,
             body: String::from_utf8_lossy(&body).into_owned(),
         };
-        let answer = respond(state, received);
+        let (wait, answer) = respond(state, received);
+        if let Some(wait) = wait {
+            std::thread::sleep(wait);
+        }
         match answer {
             Some((status, extra, body)) => {
                 let mut head = format!(
@@ -194,22 +205,33 @@ fn serve_connection(stream: TcpStream, state: &Mutex<State>) {
 
 type Answer = (u16, Vec<(&'static str, &'static str)>, String);
 
-fn respond(state: &Mutex<State>, received: Received) -> Option<Answer> {
+/// What to answer (`None`: drop the connection), after waiting how long
+/// (outside the lock).
+fn respond(state: &Mutex<State>, received: Received) -> (Option<Duration>, Option<Answer>) {
     let mut s = state.lock().unwrap();
     if received.path == "/token" {
         s.received.push(received);
         let token =
             json!({"access_token": "ya29.fake", "expires_in": 3599, "token_type": "Bearer"});
-        return Some((200, vec![], token.to_string()));
+        return (None, Some((200, vec![], token.to_string())));
     }
     let step = s.script.pop_front();
     let request_id = received.query.get("requestId").cloned();
     let space = received.path.split('/').nth(3).unwrap_or("S").to_owned();
     let body = received.json();
     s.received.push(received);
-    if let Some(Step::Answer(status, headers, body)) = &step {
-        return Some((*status, headers.clone(), (*body).to_owned()));
+    match &step {
+        Some(Step::Answer(status, headers, body)) => {
+            return (None, Some((*status, headers.clone(), (*body).to_owned())));
+        }
+        Some(Step::Reset) => return (None, None),
+        Some(Step::Hang(wait)) => return (Some(*wait), None),
+        _ => {}
     }
+    let wait = match step {
+        Some(Step::Slow(wait)) => Some(wait),
+        _ => None,
+    };
     // Create (or find) the message, like Chat does with a requestId.
     let name = match request_id.as_ref().and_then(|r| s.by_request_id.get(r)) {
         Some(name) => name.clone(),
@@ -223,7 +245,7 @@ fn respond(state: &Mutex<State>, received: Received) -> Option<Answer> {
         }
     };
     if matches!(step, Some(Step::PostAndHangUp)) {
-        return None;
+        return (None, None);
     }
     let thread = body
         .pointer("/thread/threadKey")
@@ -234,5 +256,5 @@ fn respond(state: &Mutex<State>, received: Received) -> Option<Answer> {
     if let Some(t) = thread {
         answer["thread"] = json!({"name": t});
     }
-    Some((200, vec![], answer.to_string()))
+    (wait, Some((200, vec![], answer.to_string())))
 }
