@@ -165,11 +165,13 @@ bench-www: setup-browser www
 doc:
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --locked --workspace --no-deps
 
-## bench: criterion benchmarks (native); prints the figures.
+## bench: criterion benchmarks (native), the package against jose (node, workerd), `gchat serve`
+## under load (1, 32, 256 connections); prints the figures.
 bench: setup-rust setup-browser www
 	$(CARGO) bench --locked -p gchat --bench rsa --bench verify --bench lint --bench render --bench outbox -- --warm-up-time 1 --measurement-time 3
 	node benches/handle-vs-jose.mjs
 	node benches/workers.mjs
+	$(CARGO) bench --locked -p gchat-host --bench load
 	cd www && node tests/bench.mjs
 
 fmt:
@@ -200,22 +202,19 @@ fuzz-build:
 fuzz-corpus:
 	node scripts/fuzz-corpus.mjs $(FUZZ_DIR)/corpus $(FUZZ_TARGETS)
 
-## fuzz-smoke: each target briefly, in `make test` (a crash fails the run).
-fuzz-smoke: fuzz-build fuzz-corpus
-	@for t in $(FUZZ_TARGETS); do \
-	  $(FUZZ_BIN)/$$t -max_total_time=$(FUZZ_SMOKE_SECONDS) -print_final_stats=1 \
-	    -artifact_prefix=$(FUZZ_DIR)/crash-$$t- $(FUZZ_DIR)/corpus/$$t 2>&1 \
-	    | grep -E '^(stat::number_of_executed_units|==|SUMMARY|.*(panicked|deadly signal))' \
+# Runs every target with these libFuzzer options; a crash (its input saved as
+# target/fuzz/crash-<target>-*) fails the run. Prints each target's count.
+fuzz-run = for t in $(FUZZ_TARGETS); do \
+	  $(FUZZ_BIN)/$$t $(1) -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crash-$$t- $(FUZZ_DIR)/corpus/$$t 2>&1 \
+	    | grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|==|SUMMARY|.*(panicked|deadly signal))' \
 	    | sed "s/^/$$t: /"; \
 	  test "$${PIPESTATUS[0]}" = 0 || exit 1; \
 	done
 
-## fuzz: each target for FUZZ_RUNS executions (10 million), one after another; prints the counts.
+## fuzz-smoke: each target briefly, in `make test`.
+fuzz-smoke: fuzz-build fuzz-corpus
+	@$(call fuzz-run,-max_total_time=$(FUZZ_SMOKE_SECONDS))
+
+## fuzz: each target for FUZZ_RUNS executions (10 million), one after another.
 fuzz: fuzz-build fuzz-corpus
-	@for t in $(FUZZ_TARGETS); do \
-	  $(FUZZ_BIN)/$$t -runs=$(FUZZ_RUNS) -print_final_stats=1 \
-	    -artifact_prefix=$(FUZZ_DIR)/crash-$$t- $(FUZZ_DIR)/corpus/$$t 2>&1 \
-	    | grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added|==|SUMMARY|.*(panicked|deadly signal)|#[0-9]+ *DONE)' \
-	    | sed "s/^/$$t: /"; \
-	  test "$${PIPESTATUS[0]}" = 0 || exit 1; \
-	done
+	@$(call fuzz-run,-runs=$(FUZZ_RUNS))

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { App, Engine, KeySet, reply } from "gchat";
-import { URL, GOOGLE_KEYS, expectations, testKey, jwks, mint, claims, messageEvent } from "../js/tests/support.mjs";
+import { URL, GOOGLE_KEYS, expectations, testKey, jwks, mint, claims, messageEvent, weatherCard } from "../js/tests/support.mjs";
 
 const NOW = Date.UTC(2026, 10, 21, 10);
 const key = testKey();
@@ -26,15 +26,6 @@ async function gchat() {
   return result.body;
 }
 
-// The card both apps answer with.
-const weatherCard = (city) => ({
-  header: { title: `Weather in ${city}`, subtitle: "Now" },
-  sections: [{ widgets: [
-    { decoratedText: { topLabel: "Temperature", text: "21 °C" } },
-    { decoratedText: { topLabel: "Conditions", text: "Sunny" } },
-    { buttonList: { buttons: [{ text: "Refresh", onClick: { action: { function: "refresh", parameters: [{ key: "city", value: city }] } } }] } },
-  ] }],
-});
 
 // gchat, with the app as a JS handler: the engine verifies, parses, routes,
 // checks the reply against the event, renders and lints it.

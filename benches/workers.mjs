@@ -24,7 +24,7 @@ import { join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 
-import { URL, GOOGLE_KEYS, testKey, jwks, mint, claims, messageEvent, workerdPackageModules } from "../js/tests/support.mjs";
+import { URL, GOOGLE_KEYS, testKey, jwks, mint, claims, messageEvent, workerdPackageModules, weatherCard } from "../js/tests/support.mjs";
 
 const file = (path) => fileURLToPath(new globalThis.URL(path, import.meta.url));
 const JOSE = file("../node_modules/jose/dist/webapi/");
@@ -35,15 +35,6 @@ const ROUNDS = 9;
 const WARM = 50;
 const CITY = "Zurich";
 
-// The card all apps answer with (as in benches/handle-vs-jose.mjs).
-const weatherCard = (city) => ({
-  header: { title: `Weather in ${city}`, subtitle: "Now" },
-  sections: [{ widgets: [
-    { decoratedText: { topLabel: "Temperature", text: "21 °C" } },
-    { decoratedText: { topLabel: "Conditions", text: "Sunny" } },
-    { buttonList: { buttons: [{ text: "Refresh", onClick: { action: { function: "refresh", parameters: [{ key: "city", value: city }] } } }] } },
-  ] }],
-});
 
 const EMPTY_SOURCE = `export default { fetch() { return new Response("ok") } }`;
 

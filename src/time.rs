@@ -68,6 +68,29 @@ impl Timestamp {
     pub fn since(self, earlier: Self) -> Duration {
         Duration::from_millis(u64::try_from(self.0.saturating_sub(earlier.0)).unwrap_or(0))
     }
+
+    /// The time as an HTTP date, an IMF-fixdate in whole seconds
+    /// (`Sun, 06 Nov 1994 08:49:37 GMT`), as `Date` and `Retry-After` carry it.
+    pub fn to_http_date(self) -> String {
+        const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let secs = self.as_secs();
+        let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        let (y, m, d) = civil_from_days(days);
+        // 1970-01-01 was a Thursday.
+        let weekday = usize::try_from(days.rem_euclid(7))
+            .map_or("Thu", |i| WEEKDAYS.get(i).copied().unwrap_or("Thu"));
+        let month =
+            usize::try_from(m - 1).map_or("Jan", |i| MONTHS.get(i).copied().unwrap_or("Jan"));
+        format!(
+            "{weekday}, {d:02} {month} {y} {:02}:{:02}:{:02} GMT",
+            rest / 3600,
+            rest % 3600 / 60,
+            rest % 60
+        )
+    }
 }
 
 impl Add<Duration> for Timestamp {

@@ -42,6 +42,20 @@ fn jwks() -> KeySet {
     KeySet::parse(key().jwks().to_string().as_bytes()).unwrap()
 }
 
+/// The test key as the document fetched from `url` at `now()`, fresh for an hour.
+fn fetched_from(url: &str) -> KeySet {
+    let mut keys = KeySet::new();
+    let body = key().jwks().to_string();
+    keys.insert_response(
+        url,
+        body.as_bytes(),
+        &[("cache-control", "max-age=3600")],
+        now(),
+    )
+    .unwrap();
+    keys
+}
+
 fn all() -> Verifier {
     Verifier::new([
         Expectation::project_number(PROJECT),
@@ -211,15 +225,7 @@ fn kid_is_required_and_must_be_known() {
 fn unknown_kid_refetch_has_a_cooldown() {
     let claims = claims_for(&Expectation::endpoint_url(URL), now());
     let unknown = key().mint_with_header(&json!({"alg": "RS256", "kid": "rotated-in"}), &claims);
-    let mut keys = KeySet::new();
-    let body = key().jwks().to_string();
-    keys.insert_response(
-        GOOGLE_ID_TOKEN_KEYS_URL,
-        body.as_bytes(),
-        &[("cache-control", "max-age=3600")],
-        now(),
-    )
-    .unwrap();
+    let keys = fetched_from(GOOGLE_ID_TOKEN_KEYS_URL);
     let v = all();
     let at = |secs: u64| now() + Duration::from_secs(secs);
     let request = |t| {
@@ -800,15 +806,7 @@ fn the_refetch_cooldown_counts_from_the_last_request_issued() {
     let claims = claims_for(&Expectation::endpoint_url(URL), now());
     let unknown = key().mint_with_header(&json!({"alg": "RS256", "kid": "made-up"}), &claims);
     // The Chat certificates are there; Google's JWKS is not (its fetch fails).
-    let mut keys = KeySet::new();
-    let body = key().jwks().to_string();
-    keys.insert_response(
-        CHAT_CERTS_URL,
-        body.as_bytes(),
-        &[("cache-control", "max-age=3600")],
-        now(),
-    )
-    .unwrap();
+    let mut keys = fetched_from(CHAT_CERTS_URL);
     let v = all();
     let asks = |keys: &KeySet, t| {
         v.verify(&unknown, keys, t)
@@ -832,15 +830,7 @@ fn the_refetch_cooldown_counts_from_the_last_request_issued() {
 #[wasm_bindgen_test(unsupported = test)]
 fn a_key_serves_only_the_expectations_of_its_own_document() {
     // The test key appears only in the Chat certificates document.
-    let mut keys = KeySet::new();
-    let body = key().jwks().to_string();
-    keys.insert_response(
-        CHAT_CERTS_URL,
-        body.as_bytes(),
-        &[("cache-control", "max-age=3600")],
-        now(),
-    )
-    .unwrap();
+    let keys = fetched_from(CHAT_CERTS_URL);
     let project = token_for(&Expectation::project_number(PROJECT));
     assert_eq!(code(all().verify(&project, &keys, now())), "ok");
     // A Google ID token (endpoint URL) signed with that key is refused.
@@ -857,15 +847,7 @@ fn a_key_serves_only_the_expectations_of_its_own_document() {
 /// Finding 7: stale keys have a maximum age.
 #[wasm_bindgen_test(unsupported = test)]
 fn stale_keys_are_trusted_only_so_long() {
-    let mut keys = KeySet::new();
-    let body = key().jwks().to_string();
-    keys.insert_response(
-        GOOGLE_ID_TOKEN_KEYS_URL,
-        body.as_bytes(),
-        &[("cache-control", "max-age=3600")],
-        now(),
-    )
-    .unwrap();
+    let keys = fetched_from(GOOGLE_ID_TOKEN_KEYS_URL);
     let v = Verifier::new([Expectation::endpoint_url(URL)]);
     let at = |secs: u64| now() + Duration::from_secs(secs);
     let token_at = |t: Timestamp| key().mint(&claims_for(&Expectation::endpoint_url(URL), t));

@@ -393,7 +393,7 @@ fn shared_webhook_bodies_build_and_shared_errors_give_up() {
         let req = text("AAA", "x")
             .reply_option(ReplyOption::ReplyMessageFallbackToNewThread)
             .into();
-        let Decision::GiveUp(failure) = decide(&Response::http(400, body), &req) else {
+        let Decision::GiveUp(failure) = decide(&Response::http(400, body), &req, T0) else {
             panic!("{name}")
         };
         let expected: Value = serde_json::from_str(body).unwrap();

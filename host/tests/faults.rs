@@ -11,6 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use common::chat::{FakeChat, Step};
 use common::{Served, http};
+use gchat::Timestamp;
 
 /// An ingest rule posting each item's text to one webhook, once per item.
 fn ingest_app(dir: &Path) -> String {
@@ -50,38 +51,12 @@ fn ingest(server: &Served, items: &[String]) -> u16 {
     .status
 }
 
-/// The time `secs` seconds from now, and as an IMF-fixdate (whole seconds).
+/// The time `secs` seconds from now, and as an HTTP date (whole seconds).
 fn http_date_in(secs: u64) -> (SystemTime, &'static str) {
     let at = SystemTime::now() + Duration::from_secs(secs);
     let unix = at.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
-    let (days, rest) = (unix / 86_400, unix % 86_400);
-    // 1970-01-01 was a Thursday.
-    let weekday =
-        ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][usize::try_from(days % 7).unwrap()];
-    let (y, m, d) = civil(i64::try_from(days).unwrap());
-    let month = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ][usize::try_from(m - 1).unwrap()];
-    let text = format!(
-        "{weekday}, {d:02} {month} {y} {:02}:{:02}:{:02} GMT",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    );
+    let text = Timestamp::from_secs(i64::try_from(unix).unwrap()).to_http_date();
     (at, Box::leak(text.into_boxed_str()))
-}
-
-/// The civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 #[test]

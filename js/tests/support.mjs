@@ -87,3 +87,13 @@ export function workerdPackageModules(root) {
     { type: "CompiledWasm", path: at("web/gchat_js_bg.wasm"), contents: readFileSync(join(pkg, "web/gchat_js_bg.wasm")) },
   ];
 }
+
+/** The card the benchmarks' apps answer with (gchat's and the hand-written ones alike). */
+export const weatherCard = (city) => ({
+  header: { title: `Weather in ${city}`, subtitle: "Now" },
+  sections: [{ widgets: [
+    { decoratedText: { topLabel: "Temperature", text: "21 °C" } },
+    { decoratedText: { topLabel: "Conditions", text: "Sunny" } },
+    { buttonList: { buttons: [{ text: "Refresh", onClick: { action: { function: "refresh", parameters: [{ key: "city", value: city }] } } }] } },
+  ] }],
+});

@@ -485,6 +485,15 @@ mod tests {
             assert_eq!(parse_http_date(bad), None, "{bad}");
         }
         assert_eq!(crate::time::days_from_civil(i64::MAX, 3, 1), None);
+        // And back: the formatter writes what the parser reads.
+        for secs in [0, 784_111_777, 1_795_255_200, 253_402_300_799] {
+            let text = Timestamp::from_secs(secs).to_http_date();
+            assert_eq!(parse_http_date(&text), Some(secs), "{text}");
+        }
+        assert_eq!(
+            Timestamp::from_secs(784_111_777).to_http_date(),
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
         assert_eq!(crate::time::days_from_civil(i64::MIN, 1, 1), None);
     }
 

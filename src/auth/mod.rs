@@ -17,7 +17,17 @@
 //!    default); then issuer, audience and e-mail against the expectations.
 //!    A refusal is a [`VerifyError`] with a stable code; the host answers
 //!    401 and logs the reason. An unknown `kid` carries a [`KeyRequest`]
-//!    (at most one per document per cool-down).
+//!    (at most one per document per cool-down, counted from the last fetch
+//!    the host started, which it records with [`KeySet::note_request`]).
+//!
+//! Defences beyond the signature: a key serves only the expectations whose
+//! tokens its document signs (a Chat certificate never verifies a Google
+//! ID token); a document stale for longer than a day (while refetches fail)
+//! is no longer trusted; keys a document holds that cannot be used (too
+//! short or long, even modulus, exponent over 32 bits) are skipped and
+//! reported, the others kept; [`VerifyMemo`] skips only the signature, so
+//! verifiers with different expectations may share one; values from the
+//! token (`alg`, `kid`, the scheme) are quoted and cut in messages.
 //!
 //! ```
 //! use gchat::auth::{Expectation, KeySet, Verifier};

@@ -141,6 +141,26 @@ fn courier(args: &ServeArgs) -> Result<Arc<Courier>, String> {
     })
 }
 
+/// Listens on `addr` with a backlog of 1024 connections: the standard
+/// library's 128 drops the SYNs of a burst of new connections, which then
+/// wait a second to retry.
+async fn listen(addr: &str) -> std::io::Result<tokio::net::TcpListener> {
+    let mut last = None;
+    for addr in tokio::net::lookup_host(addr).await? {
+        let socket = if addr.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(addr).and_then(|()| socket.listen(1024)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("the address resolves to nothing")))
+}
+
 fn usage(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("gchat serve: {message}");
     ExitCode::from(input::USAGE)
@@ -219,7 +239,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         Err(e) => return usage(format_args!("cannot start the runtime: {e}")),
     };
     let code = runtime.block_on(async {
-        let listener = match tokio::net::TcpListener::bind(&args.listen).await {
+        let listener = match listen(&args.listen).await {
             Ok(l) => l,
             Err(e) => return usage(format_args!("cannot listen on {}: {e}", args.listen)),
         };
