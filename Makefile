@@ -24,7 +24,7 @@ BROWSER_TMP := $(CURDIR)/target/browser-tmp
 with-browser-tmp = rm -rf $(BROWSER_TMP) && mkdir -p $(BROWSER_TMP) && status=0 && \
   { TMPDIR=$(BROWSER_TMP) $(1) || status=$$?; }; rm -rf $(BROWSER_TMP); exit $$status
 
-.PHONY: fuzz fuzz-build fuzz-smoke fuzz-corpus
+.PHONY: fuzz fuzz-build fuzz-smoke fuzz-corpus FORCE
 .PHONY: all setup setup-rust setup-browser npm-deps run test bench lint fmt-check clippy test-native \
   test-wasm test-browser wasm-imports doc fmt pkg size size-floor test-js test-types test-worker \
   test-ts-app www www-deps test-www bench-www screenshots
@@ -97,15 +97,25 @@ test-browser: setup-browser
 wasm-imports: pkg
 	node scripts/check-wasm-imports.mjs $(WASM_MODULE)
 
-## pkg: the npm package `gchat` in pkg/ (web, nodejs and Workers builds), offline, with the pinned wasm-bindgen.
-pkg: setup-rust npm-deps
+## pkg: the npm package `gchat` in pkg/ (web, nodejs and Workers builds), offline, with the pinned
+## wasm-bindgen. Cargo decides whether the module is out of date; wasm-bindgen and wasm-opt run only
+## when it changed (make compares the module's time with the package's).
+PKG_WASM := pkg/web/gchat_js_bg.wasm pkg/node/gchat_js_bg.wasm
+pkg: $(PKG_WASM)
+
+# Always asked of cargo, which leaves the file untouched when it is up to date.
+$(WASM_MODULE): FORCE | setup-rust npm-deps
 	$(CARGO) build --locked -p gchat-js --target $(WASM_TARGET) --profile wasm
+
+$(PKG_WASM) &: $(WASM_MODULE)
 	rm -rf pkg/web pkg/node
 	wasm-bindgen --target web --out-dir pkg/web $(WASM_MODULE)
 	wasm-bindgen --target nodejs --out-dir pkg/node $(WASM_MODULE)
 	echo '{"type": "commonjs"}' > pkg/node/package.json
 	$(WASM_OPT) $(WASM_OPT_FLAGS) pkg/web/gchat_js_bg.wasm -o pkg/web/gchat_js_bg.wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) pkg/node/gchat_js_bg.wasm -o pkg/node/gchat_js_bg.wasm
+
+FORCE:
 
 ## size: the module's raw and gzip sizes after wasm-opt, then the floor's; fails over the budget.
 size: pkg size-floor
@@ -140,8 +150,14 @@ test-worker: pkg
 	node --test $(WORKER_TESTS)
 
 ## www: the card designer's static build (www/dist), on pkg/'s web build; deployable anywhere.
-www: pkg www-deps
+## Built again only when the package or the designer's sources changed.
+WWW_DIST := www/dist/index.html
+WWW_SOURCES := $(shell find www/src www/index.html www/vite.config.ts www/tsconfig.json www/package.json -type f 2>/dev/null)
+www: $(WWW_DIST)
+
+$(WWW_DIST): $(PKG_WASM) $(wildcard pkg/*.js pkg/*.mjs pkg/*.d.ts) $(WWW_SOURCES) | www-deps
 	cd www && npm run build --silent
+	@touch $@
 
 www-deps: $(WWW_STAMP)
 # `npm install --no-save` installs the locked versions: `npm ci` refuses this

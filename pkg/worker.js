@@ -101,10 +101,9 @@ export function worker(app, options = {}) {
 
 /**
  * gchat's settings from `env`: `{ expectations, serviceAccount,
- * refetchCooldown }`. Throws
- * `invalid_config` naming every missing, malformed or contradictory
- * setting and what to set instead (never a secret's value). No setting
- * turns verification off.
+ * refetchCooldown }`. Throws `invalid_config` naming every missing,
+ * malformed or contradictory setting and what to set instead (never a
+ * secret's value). No setting turns verification off.
  */
 export function configFrom(env) {
   const problems = [];
