@@ -363,7 +363,7 @@ fn text_markup() {
     }
     let html = render(
         &json!({"sections": [{"widgets": [{"textParagraph": {"text":
-            "<b>b</b><font color=\"#ff0000\">r</font><a href=\"https://x.example\">l</a><font color=\"red\">n</font><div>d</div>"}}]}]}),
+            "<b>b</b><font color=\"#ff0000\">r</font><a href=\"https://x.example\">l</a><font color=\"red\">n</font><div>d</div><font color=\"#D930A5\">u</font>"}}]}]}),
         &fragment(),
     );
     for part in [
@@ -371,6 +371,9 @@ fn text_markup() {
         "<span style=\"color:#ff0000\">r</span>",
         "<a href=\"https://x.example\" rel=\"noopener noreferrer\" target=\"_blank\">l</a>",
         ">n&lt;div&gt;d&lt;/div&gt;",
+        // Upper-case hex digits are a colour too (found by the fuzzer: the
+        // checker had refused them).
+        "<span style=\"color:#D930A5\">u</span>",
     ] {
         assert!(html.contains(part), "{part} in {html}");
     }

@@ -207,7 +207,7 @@ pub fn check(input: &Value, html: &str) -> Result<(), String> {
                     return Err(format!("src {value:?}"));
                 }
                 "style"
-                    if !value.bytes().all(|c| {
+                    if !lower.bytes().all(|c| {
                         c.is_ascii_lowercase() || c.is_ascii_digit() || b"#:;(),./- ".contains(&c)
                     }) || lower.contains("url")
                         || lower.contains("expression") =>
