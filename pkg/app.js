@@ -554,6 +554,7 @@ export function engineClass(core) {
         await dedup.release(key, info);
         throw e;
       }
+      // A 503 asks Chat to deliver again: it is never the answer to remember.
       if (result.status === 503) {
         await dedup.release(key, info);
         return result;
@@ -730,13 +731,20 @@ export function engineClass(core) {
   };
 }
 
+/** A 503 response with a coded error: Chat retries after `retryAfter` seconds. */
+export function retryLater(code, retryAfter = 1) {
+  return {
+    status: 503,
+    headers: { "content-type": "application/json; charset=utf-8", "retry-after": String(retryAfter) },
+    body: JSON.stringify({ error: { code } }),
+  };
+}
+
 /** A 503 answer (Chat retries): whether the event was handled, or its work kept, is not known. */
 function unavailable(dedupKey, code, e) {
   const detail = String(e?.message ?? e);
   return {
-    status: 503,
-    headers: { "content-type": "application/json; charset=utf-8", "retry-after": "1" },
-    body: JSON.stringify({ error: { code } }),
+    ...retryLater(code),
     deferred: [],
     keyRequests: [],
     dedupKey,
@@ -766,7 +774,11 @@ export class MemoryDedup {
     let resolve;
     const response = new Promise((r) => { resolve = r; });
     this.#entries.set(key, { until: now + ttl * 1000, response, resolve });
-    for (const [k, v] of this.#entries) if (v.until <= now) this.#entries.delete(k);
+    // Entries expire in the order they came (one TTL): only the oldest are looked at.
+    for (const [k, v] of this.#entries) {
+      if (v.until > now) break;
+      this.#entries.delete(k);
+    }
     return null;
   }
 

@@ -13,7 +13,7 @@
 // response goes, delivered by its alarm with the core's `Outbox`).
 import { DurableObject } from "cloudflare:workers";
 import * as core from "./workerd.js";
-import { MemoryDedup, notStored } from "./app.js";
+import { MemoryDedup, notStored, retryLater } from "./app.js";
 
 export * from "./workerd.js";
 
@@ -236,11 +236,7 @@ class DurableDedup {
     if (answer.busy) {
       // Another isolate holds the event and has not answered yet.
       this.#memory.release(key);
-      return {
-        status: 503,
-        headers: { "content-type": "application/json; charset=utf-8", "retry-after": "5" },
-        body: JSON.stringify({ error: { code: "in_progress" } }),
-      };
+      return retryLater("in_progress", 5);
     }
     return null;
   }
@@ -397,19 +393,25 @@ export class GchatState extends DurableObject {
     }
     await this.#events();
     const now = Date.now();
-    let next = this.#outbox.pollTimeout();
+    // The records are swept only when one is due: most alarms only deliver.
+    if (this.#sweepBy <= now) this.#sweepBy = await this.#sweep(now);
+    const next = Math.min(this.#outbox.pollTimeout() ?? Infinity, this.#sweepBy || Infinity);
+    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(Math.max(next, now));
+  }
+
+  /** Deletes expired event and outcome records; the next expiry (0: none left). */
+  async #sweep(now) {
+    let next = Infinity;
     for (const prefix of ["event:", "sent:"]) {
-      const records = await this.ctx.storage.list({ prefix });
       const expired = [];
-      for (const [key, record] of records) {
+      for (const [key, record] of await this.ctx.storage.list({ prefix })) {
         if (record.until <= now) expired.push(key);
-        else next = Math.min(next ?? Infinity, record.until);
+        else next = Math.min(next, record.until);
       }
       // At most 128 keys per delete.
       for (let i = 0; i < expired.length; i += 128) await this.ctx.storage.delete(expired.slice(i, i + 128));
     }
-    this.#sweepBy = next ?? 0;
-    if (next !== null && next !== undefined) await this.ctx.storage.setAlarm(Math.max(next, now));
+    return Number.isFinite(next) ? next : 0;
   }
 
   /** One attempt of one request: its answer, for the outbox. */

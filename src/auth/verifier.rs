@@ -273,8 +273,21 @@ impl Verifier {
         now: Timestamp,
         check: &dyn SignatureCheck,
     ) -> Result<VerifiedClaims, VerifyError> {
+        self.verify_keyed(token, keys, now, check)
+            .map(|(verified, _)| verified)
+    }
+
+    /// [`verify_with`](Self::verify_with), with the URL of the document the
+    /// signing key came from (for the memo).
+    fn verify_keyed(
+        &self,
+        token: &str,
+        keys: &KeySet,
+        now: Timestamp,
+        check: &dyn SignatureCheck,
+    ) -> Result<(VerifiedClaims, Option<String>), VerifyError> {
         if self.insecure {
-            return Ok(insecure_claims());
+            return Ok((insecure_claims(), None));
         }
         let unverified = self.prepare(token, keys, now)?;
         let ok = check.verify_rs256(
@@ -282,7 +295,8 @@ impl Verifier {
             unverified.signed_data(),
             &unverified.signature,
         );
-        self.finish(unverified, ok, now)
+        let key_url = unverified.key_url.clone();
+        Ok((self.finish(unverified, ok, now)?, key_url))
     }
 
     /// The first half of a verification: everything but the signature.
@@ -396,14 +410,7 @@ impl Verifier {
             verified.expectation = Some(expectation.clone());
             return Ok(verified);
         }
-        let unverified = self.prepare(token, keys, now)?;
-        let key_url = unverified.key_url.clone();
-        let ok = PureRust.verify_rs256(
-            &unverified.key,
-            unverified.signed_data(),
-            &unverified.signature,
-        );
-        let verified = self.finish(unverified, ok, now)?;
+        let (verified, key_url) = self.verify_keyed(token, keys, now, &PureRust)?;
         memo.insert(token, version, key_url, verified.clone());
         Ok(verified)
     }
