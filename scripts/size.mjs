@@ -1,12 +1,12 @@
 // Prints the raw and gzip sizes of the package's wasm modules (after
 // wasm-opt) and fails when the engine module is over the gzip budget.
-// Usage: node scripts/size.mjs BUDGET_KB FILE...
+// Usage: node scripts/size.mjs BUDGET_KB FILE... (BUDGET_KB `-`: no budget)
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
 const [budgetArg, ...files] = process.argv.slice(2);
-const budget = Number(budgetArg) * 1024;
-if (!files.length || !Number.isFinite(budget)) {
+const budget = budgetArg === "-" ? Infinity : Number(budgetArg) * 1024;
+if (!files.length || Number.isNaN(budget)) {
   console.error("usage: node scripts/size.mjs BUDGET_KB FILE...");
   process.exit(2);
 }

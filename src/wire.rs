@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize, Serializer};
 /// only: serde compiles a model's code once per input and output type, and
 /// the message and event models are most of the wasm module. (Events are
 /// the exception: parsed from bytes directly, once, in `event::parse`.)
+#[cfg(feature = "config")]
 pub(crate) fn from_text<T: de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     serde_json::from_value(serde_json::from_str(text)?)
 }

@@ -1,15 +1,12 @@
-//! What the card designer needs beyond the package's API: `fillTemplate`,
-//! `cardSchema` and `sampleEvent`.
+//! `sampleEvent`: what the card designer and the test kit sample events with.
 
-use gchat::app::template::{TemplateError, fill_json};
 use gchat::event::sample::{SampleOptions, sample};
 use gchat::event::{Format, Kind};
-use gchat::message::lint;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{error, from_js, js_error, json_input, set, timestamp, to_js};
+use crate::convert::{error, from_js, js_error, timestamp, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_DESIGNER: &'static str = r#"
@@ -33,44 +30,6 @@ export interface SampleEventOptions {
     now?: number;
 }
 "#;
-
-/// Fills a JSON template (minijinja, as config-file apps write them) with
-/// `data` (an object or JSON text). Returns `{ value, warnings }`, each
-/// warning `{ code, line, message }`.
-///
-/// Throws `template_syntax` or `template_render` (with `line`), or
-/// `template_not_json` (with `line` and `column` of the output).
-#[wasm_bindgen(js_name = fillTemplate, unchecked_return_type = "FilledTemplate")]
-pub fn fill_template(
-    template: &str,
-    #[wasm_bindgen(unchecked_param_type = "object | string")] data: JsValue,
-) -> Result<JsValue, JsValue> {
-    let data = json_input(&data)?;
-    let filled = fill_json(template, &data).map_err(|e| {
-        let err = js_error(&e);
-        let (line, column) = match &e {
-            TemplateError::Syntax { line, .. } | TemplateError::Render { line, .. } => {
-                (Some(*line), None)
-            }
-            TemplateError::NotJson { line, column, .. } => (Some(*line), Some(*column)),
-            _ => (None, None),
-        };
-        for (key, n) in [("line", line), ("column", column)] {
-            if let Some(n) = n {
-                set(&err, key, &JsValue::from(n));
-            }
-        }
-        err
-    })?;
-    to_js(&filled)
-}
-
-/// The schema the linter checks against: `{ types, knownIcons }`, each type
-/// `{ id, name, fields, oneofs, open }`.
-#[wasm_bindgen(js_name = cardSchema, unchecked_return_type = "CardSchema")]
-pub fn card_schema() -> Result<JsValue, JsValue> {
-    to_js(&lint::schema())
-}
 
 /// `sampleEvent` options.
 #[derive(Deserialize, Default)]

@@ -6,7 +6,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use gchat::app::{self, AppError, ConfigApp, Deferred, LogRecord, Outcome, Reply, Route, Routes};
+use gchat::app::{self, AppError, Deferred, LogRecord, Outcome, Reply, Route, Routes};
 use gchat::auth::{Expectation, KeyRequest, Verifier};
 use gchat::event::Kind;
 use js_sys::Promise;
@@ -175,6 +175,32 @@ impl Handled<'_> {
     }
 }
 
+/// The config-file app in `options.config`, named `options.file` (or
+/// `app.json` / `app.toml` by its first character) in errors.
+#[cfg(feature = "full")]
+fn config_app(source: &str, options: &JsValue) -> Result<gchat::app::ConfigApp, JsValue> {
+    let file = get(options, "file").as_string().unwrap_or_else(|| {
+        if source.trim_start().starts_with('{') {
+            "app.json"
+        } else {
+            "app.toml"
+        }
+        .into()
+    });
+    gchat::app::ConfigApp::load(source, &file).map_err(|e| crate::convert::js_error(&e))
+}
+
+/// The edge build runs no config-file app: `full_build_required`, saying
+/// which import does.
+#[cfg(not(feature = "full"))]
+fn config_app(_source: &str, _options: &JsValue) -> Result<app::Router, JsValue> {
+    Err(error(
+        "full_build_required",
+        Some("config"),
+        "config-file apps run on the full build: import from \"gchat/full\" (Workers: \"gchat/full/worker\")",
+    ))
+}
+
 /// `null`, where the body goes.
 fn placeholder<S: serde::Serializer>(_: &&[u8], s: S) -> Result<S::Ok, S::Error> {
     s.serialize_unit()
@@ -234,19 +260,7 @@ impl CoreEngine {
         }
         let routes = routes(&get(&options, "routes"))?;
         let mut engine = match get(&options, "config").as_string() {
-            Some(source) => {
-                let file = get(&options, "file").as_string().unwrap_or_else(|| {
-                    if source.trim_start().starts_with('{') {
-                        "app.json"
-                    } else {
-                        "app.toml"
-                    }
-                    .into()
-                });
-                let app =
-                    ConfigApp::load(&source, &file).map_err(|e| crate::convert::js_error(&e))?;
-                app::Engine::new(app, verifier)
-            }
+            Some(source) => app::Engine::new(config_app(&source, &options)?, verifier),
             None if routes.routes().next().is_some() => {
                 app::Engine::new(app::Router::new(), verifier)
             }

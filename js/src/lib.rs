@@ -7,11 +7,13 @@
 //! | module | exports |
 //! |---|---|
 //! | `event` | `parseEvent` |
-//! | `message` | `lintMessage`, `lintCodes`, `renderHtml` |
+//! | `message` | `lintMessage`, `lintCodes` |
+//! | `full` | the full build (feature `full`, `gchat/full`): `renderHtml`, `fillTemplate`, `cardSchema` |
+//! | `designer` | `sampleEvent` |
 //! | `builders` | message and card builders (`textMessage`, `card`, `section`, ...) |
 //! | `keys` | `KeySet` |
 //! | `token` | `verifyToken` |
-//! | `engine` | `CoreEngine` (`accept`, `respond`, `runApp`, `handle`, `keyRequests`, `keyUrls`), `Accepted` |
+//! | `engine` | `CoreEngine` (`accept`, `respond`, `runApp`, `handle`, `keyRequests`, `keyUrls`), `Accepted`; config-file apps in the full build |
 //! | `outbound` | `WebhookRequest`, `Outbox` |
 //! | `auth` | `AppAuth` (service-account tokens; signed with WebCrypto by the package) |
 //! | `crypto` | the WebCrypto signature check (internal) |
@@ -28,6 +30,8 @@ mod crypto;
 mod designer;
 mod engine;
 mod event;
+#[cfg(feature = "full")]
+mod full;
 mod keys;
 mod message;
 mod outbound;

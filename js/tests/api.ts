@@ -2,9 +2,11 @@
 // js/tests` type-checks this file against the generated declarations
 // (`make test`). It is never run.
 import {
-  Engine, KeySet, parseEvent, lintMessage, renderHtml, verifyToken, cardMessage, card, section,
+  Engine, KeySet, parseEvent, lintMessage, verifyToken, cardMessage, card, section,
   textWidget, buttonsWidget, button, action, WebhookRequest, Outbox, textMessage,
 } from "gchat";
+// The full build: config-file apps and the HTML preview.
+import { Engine as FullEngine, renderHtml } from "gchat/full";
 import type {
   OutboxEvent, Transmit, HttpRequest,
   Card, Diagnostic, EventView, ExpectationJson, GchatError, HandleResult, Message, Surface,
@@ -80,7 +82,7 @@ async function verify(token: string, keys: KeySet): Promise<string | undefined> 
   }
 }
 
-const playground = new Engine({ config: '[app]\nname = "x"\n', file: "app.toml", insecureSkipVerification: true });
+const playground = new FullEngine({ config: '[app]\nname = "x"\n', file: "app.toml", insecureSkipVerification: true });
 const plain: Promise<HandleResult> = playground.handle({ method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
 // Outbound: a webhook post through the outbox, the host doing the sending.
 async function deliver(hook: string): Promise<OutboxEvent | null> {

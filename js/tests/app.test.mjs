@@ -283,11 +283,12 @@ test("App refuses handlers that are not functions and routes without keys", () =
   assert.throws(() => new Engine({ app: {} }), { code: "invalid_argument" });
 });
 
-test("a config-file app and the default app still run behind the same Engine", async () => {
+test("a config-file app (gchat/full) and the default app still run behind the same Engine", async () => {
   const engine = new Engine({ insecureSkipVerification: true, log: () => {} });
   const result = await engine.handle(testRequest(testEvent("slash_command", { command: "/nope" })));
   assert.equal(JSON.parse(result.body).text, "Unknown command `/nope`, try `/help`.");
-  const config = new Engine({ insecureSkipVerification: true, config: '[[rule]]\nwhen = { command = "/hi" }\ntext = "hello"\n' });
+  const { Engine: FullEngine } = await import("gchat/full");
+  const config = new FullEngine({ insecureSkipVerification: true, config: '[[rule]]\nwhen = { command = "/hi" }\ntext = "hello"\n' });
   const hi = await config.handle(testRequest(testEvent("slash_command", { command: "/hi" })));
   assert.equal(JSON.parse(hi.body).text, "hello");
 });

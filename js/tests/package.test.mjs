@@ -8,11 +8,12 @@ import { fileURLToPath } from "node:url";
 
 import * as gchat from "gchat";
 import {
-  Engine, KeySet, parseEvent, lintMessage, lintCodes, renderHtml, verifyToken,
+  Engine, KeySet, parseEvent, lintMessage, lintCodes, verifyToken,
   textMessage, cardMessage, card, section, textWidget, buttonsWidget, button, action,
   linkButton, imageWidget, dividerWidget, textInputWidget, openLink, dialogMessage, materialIcon,
   WebhookRequest, Outbox,
 } from "gchat";
+import * as full from "gchat/full";
 import {
   URL, GOOGLE_KEYS, expectations, testKey, jwks, mint, claims, messageEvent,
 } from "./support.mjs";
@@ -74,7 +75,8 @@ test("lintMessage reports diagnostics with JSON Pointers, per surface", () => {
   assert.notDeepEqual(lintMessage(addonOnly, "message"), lintMessage(addonOnly, "addon"));
 });
 
-test("renderHtml gives a page or a fragment, light or dark, without script", () => {
+test("renderHtml (gchat/full) gives a page or a fragment, light or dark, without script", () => {
+  const { renderHtml } = full;
   const message = cardMessage("c", card("Lunch?", [section([textWidget("<b>Where</b>"), buttonsWidget([button("Tacos", action("vote", { choice: "tacos" }))])])]), "Vote");
   const page = renderHtml(message);
   assert.match(page, /^<!doctype html>/);
@@ -197,7 +199,8 @@ test("Engine.handle answers signed requests and refuses the rest", async () => {
   await assert.rejects(engine.handle({ body: 7 }, { keys: set }), { code: "invalid_argument" });
 });
 
-test("Engine runs config-file apps and reports config errors with file and line", async () => {
+test("Engine (gchat/full) runs config-file apps and reports config errors with file and line", async () => {
+  const { Engine } = full;
   const config = readFileSync(root("examples/apps/ops.toml"), "utf8");
   const engine = new Engine({ config, file: "ops.toml", insecureSkipVerification: true });
   assert.equal(engine.insecure, true);
@@ -298,9 +301,9 @@ test("Outbox delivers once, retries what may be retried, and survives a save", (
   assert.equal(thrown(() => api.enqueue({ nothing: true }, NOW)).code, "invalid_argument");
 });
 
-test("a rule's post comes back as deferred work that the Outbox posts once by its requestId", async () => {
+test("a rule's post (gchat/full) comes back as deferred work that the edge build's Outbox posts once by its requestId", async () => {
   const config = `[[rule]]\nwhen = { kind = "message" }\nnone = true\npost = '{"text": "later: {{ text }}"}'\n`;
-  const engine = new Engine({ config, insecureSkipVerification: true });
+  const engine = new full.Engine({ config, insecureSkipVerification: true });
   const result = await engine.handle({ body: messageEvent("hi") }, { now: NOW });
   assert.equal(result.status, 200);
   assert.equal(result.deferred.length, 1);
@@ -316,10 +319,25 @@ test("a rule's post comes back as deferred work that the Outbox posts once by it
   assert.equal(JSON.parse(transmit.request.body).text, "later: hi");
 });
 
-test("the package exports what its types declare", () => {
-  for (const name of ["Engine", "KeySet", "parseEvent", "lintMessage", "renderHtml", "verifyToken", "lintCodes", "textMessage", "cardMessage", "card", "section"]) {
+test("the edge build refuses config-file apps, saying which import runs them", () => {
+  const err = thrown(() => new Engine({ config: '[[rule]]\nwhen = { command = "/hi" }\ntext = "hello"\n', insecureSkipVerification: true }));
+  assert.equal(err.code, "full_build_required");
+  assert.equal(err.path, "config");
+  assert.match(err.message, /import from "gchat\/full"/);
+});
+
+test("the package exports what its types declare: the edge build, and the full build's additions", () => {
+  const shared = ["Engine", "KeySet", "parseEvent", "lintMessage", "verifyToken", "lintCodes", "textMessage", "cardMessage", "card", "section", "sampleEvent", "Outbox", "AppAuth", "App", "reply"];
+  for (const name of shared) {
     assert.ok(name in gchat, name);
+    assert.ok(name in full, `gchat/full: ${name}`);
   }
+  for (const name of ["renderHtml", "fillTemplate", "cardSchema"]) {
+    assert.ok(!(name in gchat), `the edge build has no ${name}`);
+    assert.ok(name in full, `gchat/full: ${name}`);
+  }
+  const fullDts = readFileSync(root("pkg/full/node/gchat_js.d.ts"), "utf8");
+  assert.match(fullDts, /export function renderHtml\(/);
   const dts = readFileSync(root("pkg/node/gchat_js.d.ts"), "utf8");
   for (const type of ["EventView", "Message", "Card", "Widget", "Diagnostic", "HandleResult", "VerifiedClaims", "Expectation", "Deferred", "ClassicEvent", "AddonEvent", "EventMessage", "Transmit", "OutboxEvent", "HttpRequest"]) {
     assert.match(dts, new RegExp(`export (interface|type) ${type}\\b`), type);

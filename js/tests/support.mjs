@@ -73,18 +73,24 @@ export function messageEvent(text = "hello") {
  * The package's Workers modules for Miniflare, where workerd finds them
  * from `import "gchat/worker"` (or `"gchat"`) in a module under `root`/src/:
  * workerd resolves a bare specifier from src/index.js as src/<specifier>.
+ * With `full`, `"gchat/full/worker"` (the full build) too.
  */
-export function workerdPackageModules(root) {
+export function workerdPackageModules(root, { full = false } = {}) {
   const pkg = fileURLToPath(new globalThis.URL("../../pkg/", import.meta.url));
   const at = (path) => join(root, "src/gchat", path);
   const text = (path) => readFileSync(join(pkg, path), "utf8");
+  const build = (dir) => [
+    { type: "ESModule", path: at(`${dir}worker`), contents: text(`${dir}worker.js`) },
+    { type: "ESModule", path: at(`${dir}workerd.js`), contents: text(`${dir}workerd.js`) },
+    { type: "ESModule", path: at(`${dir}index.js`), contents: text(`${dir}index.js`) },
+    { type: "ESModule", path: at(`${dir}web/gchat_js.js`), contents: text(`${dir}web/gchat_js.js`) },
+    { type: "CompiledWasm", path: at(`${dir}web/gchat_js_bg.wasm`), contents: readFileSync(join(pkg, `${dir}web/gchat_js_bg.wasm`)) },
+  ];
   return [
-    { type: "ESModule", path: at("worker"), contents: text("worker.js") },
-    { type: "ESModule", path: at("workerd.js"), contents: text("workerd.js") },
-    { type: "ESModule", path: at("index.js"), contents: text("index.js") },
+    ...build(""),
+    ...(full ? build("full/") : []),
+    { type: "ESModule", path: at("worker-kit.js"), contents: text("worker-kit.js") },
     { type: "ESModule", path: at("app.js"), contents: text("app.js") },
-    { type: "ESModule", path: at("web/gchat_js.js"), contents: text("web/gchat_js.js") },
-    { type: "CompiledWasm", path: at("web/gchat_js_bg.wasm"), contents: readFileSync(join(pkg, "web/gchat_js_bg.wasm")) },
   ];
 }
 

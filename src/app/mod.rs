@@ -71,14 +71,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(feature = "config")]
 mod config;
 mod dedup;
 mod default_app;
 mod deferred;
 mod engine;
+#[cfg(feature = "config")]
 pub mod ingest;
 mod reply;
 mod router;
+#[cfg(feature = "config")]
 pub mod template;
 
 use serde::Serialize;
@@ -89,6 +92,7 @@ use crate::auth::KeyRequest;
 use crate::event::Event;
 use crate::time::Timestamp;
 
+#[cfg(feature = "config")]
 pub use config::{ConfigApp, ConfigError};
 pub use dedup::{DedupKey, Deduper};
 pub use default_app::default_app;

@@ -4,6 +4,7 @@
 mod build;
 pub mod lint;
 pub mod model;
+#[cfg(feature = "render")]
 pub mod render;
 mod shape;
 pub mod text;

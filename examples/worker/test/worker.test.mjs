@@ -370,9 +370,9 @@ test("without the Durable Object binding: answers from memory, with a one-time w
   }
 });
 
-test("a config-file app runs behind worker() too: its rule's post goes through the Durable Object's outbox", async () => {
-  const entry = `
-import { worker, GchatState } from "gchat/worker";
+test("a config-file app runs behind worker() from gchat/full/worker: its rule's post goes through the Durable Object's outbox; gchat/worker refuses it", async () => {
+  const source = (from) => `
+import { worker, GchatState } from "${from}";
 export default worker({ config: ${JSON.stringify(`
 [[rule]]
 when = { text = '^deploy (?P<service>\\w+)' }
@@ -381,8 +381,20 @@ post = '{"text": "Deployed {{ match.service }} for {{ user.displayName }}"}'
 `)}, file: "app.toml" });
 export { GchatState };
 `;
+  // The edge build runs no config-file app: every request gets a 500 naming the import that does.
+  const edge = workerOptions("config-edge", VARS);
+  edge.modules = [{ type: "ESModule", path: join(BUILT, "src/config-edge.js"), contents: source("gchat/worker") }, ...workerdPackageModules(BUILT)];
+  const refused = await start([edge]);
+  try {
+    const answer = await signed(refused.origin, messageEvent("deploy api"));
+    assert.equal(answer.status, 500);
+    assert.equal(answer.json().error.code, "full_build_required");
+    assert.match(answer.json().error.message, /gchat\/full\/worker/);
+  } finally {
+    await refused.mf.dispose();
+  }
   const options = workerOptions("config", VARS);
-  options.modules = [{ type: "ESModule", path: join(BUILT, "src/config-app.js"), contents: entry }, ...workerdPackageModules(BUILT)];
+  options.modules = [{ type: "ESModule", path: join(BUILT, "src/config-app.js"), contents: source("gchat/full/worker") }, ...workerdPackageModules(BUILT, { full: true })];
   const configured = await start([options]);
   try {
     const start1 = world.chat.attempts.length;
