@@ -76,7 +76,9 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --locked -p gchat --all-targets --target $(WASM_TARGET) -- -D warnings
-	$(CARGO) clippy --locked -p gchat -p gchat-js --features gchat/ts --all-targets --target $(WASM_TARGET) -- -D warnings
+	$(CARGO) clippy --locked -p gchat --no-default-features --lib -- -D warnings
+	$(CARGO) clippy --locked -p gchat-js --all-targets --target $(WASM_TARGET) -- -D warnings
+	$(CARGO) clippy --locked -p gchat-js --features full --all-targets --target $(WASM_TARGET) -- -D warnings
 	$(CARGO) clippy --locked --manifest-path fuzz/Cargo.toml --target-dir $(FUZZ_DIR)/clippy -- -D warnings
 
 test-native:
@@ -199,7 +201,7 @@ doc:
 ## bench: criterion benchmarks (native), the package against jose (node, workerd), `gchat serve`
 ## under load (1, 32, 256 connections); prints the figures.
 bench: setup-rust setup-browser www
-	$(CARGO) bench --locked -p gchat --bench rsa --bench verify --bench lint --bench render --bench outbox -- --warm-up-time 1 --measurement-time 3
+	$(CARGO) bench --locked -p gchat --bench rsa --bench verify --bench lint --bench render --bench outbox --bench handle -- --warm-up-time 1 --measurement-time 3
 	node benches/handle-vs-jose.mjs
 	node benches/workers.mjs
 	$(CARGO) bench --locked -p gchat-host --bench load

@@ -31,6 +31,139 @@ pub(crate) fn to_text<T: Serialize>(value: &T) -> String {
         .unwrap_or_default()
 }
 
+/// The object in `value`, for a model type's conversion (see
+/// `message::model`), or an error naming the type.
+pub(crate) fn object(value: serde_json::Value, what: &str) -> Result<Extra, String> {
+    match value {
+        serde_json::Value::Object(object) => Ok(object),
+        other => Err(format!(
+            "invalid type: {}, expected struct {what}",
+            kind_of(&other)
+        )),
+    }
+}
+
+/// Takes field `name` out of `object` as `T`: `None` when it is absent or
+/// `null`; an error naming the field when it does not fit. The remaining
+/// fields keep their order (they become the type's `extra`).
+pub(crate) fn take<T: FromJson>(object: &mut Extra, name: &str) -> Result<Option<T>, String> {
+    match object.shift_remove(name) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(value) => T::from_json(value)
+            .map(Some)
+            .map_err(|e| format!("{name}: {e}")),
+    }
+}
+
+/// A model field's type, read from a JSON value it owns. Model types (and
+/// vectors and boxes of them) take their fields out of the value without
+/// copying it again; other types go through their serde `Deserialize`
+/// (the default). Through serde, a model type nested `n` deep would
+/// rebuild its whole subtree `n` times.
+pub(crate) trait FromJson: Sized + de::DeserializeOwned {
+    /// Reads `value` as `Self`.
+    fn from_json(value: serde_json::Value) -> Result<Self, String> {
+        serde_json::from_value(value).map_err(|e| e.to_string())
+    }
+}
+
+impl FromJson for String {}
+impl FromJson for bool {}
+impl FromJson for Float {}
+impl FromJson for Int32 {}
+impl FromJson for Int64 {}
+
+impl FromJson for serde_json::Value {
+    fn from_json(value: serde_json::Value) -> Result<Self, String> {
+        Ok(value)
+    }
+}
+
+impl<T: FromJson> FromJson for Box<T> {
+    fn from_json(value: serde_json::Value) -> Result<Self, String> {
+        T::from_json(value).map(Box::new)
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: serde_json::Value) -> Result<Self, String> {
+        match value {
+            serde_json::Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| T::from_json(item).map_err(|e| format!("[{i}]: {e}")))
+                .collect(),
+            other => Err(format!(
+                "invalid type: {}, expected a sequence",
+                kind_of(&other)
+            )),
+        }
+    }
+}
+
+/// What a JSON value is, as serde names it in errors.
+fn kind_of(value: &serde_json::Value) -> String {
+    use serde_json::Value as V;
+    match value {
+        V::Null => "null".into(),
+        V::Bool(b) => format!("boolean `{b}`"),
+        V::Number(n) => format!("number `{n}`"),
+        V::String(s) => format!("string {s:?}"),
+        V::Array(_) => "sequence".into(),
+        V::Object(_) => "map".into(),
+    }
+}
+
+// invariant: `camel_len` and `camel` run at compile time only (in
+// `wire_name!`'s constants), where an index out of bounds is a build error,
+// never a panic at run time; `camel` checks `n < N` besides.
+/// The length of `snake` in camelCase (without its underscores and any
+/// `r#`), for model field names at compile time.
+#[allow(clippy::indexing_slicing)]
+pub(crate) const fn camel_len(snake: &str) -> usize {
+    let bytes = snake.as_bytes();
+    let mut i = raw_prefix(bytes);
+    let mut n = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'_' {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// `snake` in camelCase, as serde's `rename_all = "camelCase"` writes it
+/// (`cards_v2` → `cardsV2`).
+#[allow(clippy::indexing_slicing)]
+pub(crate) const fn camel<const N: usize>(snake: &str) -> [u8; N] {
+    let bytes = snake.as_bytes();
+    let mut out = [0u8; N];
+    let (mut i, mut n, mut upper) = (raw_prefix(bytes), 0, false);
+    while i < bytes.len() && n < N {
+        let b = bytes[i];
+        if b == b'_' {
+            upper = true;
+        } else {
+            out[n] = if upper { b.to_ascii_uppercase() } else { b };
+            upper = false;
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// 2 for a raw identifier (`r#type`), else 0.
+#[allow(clippy::indexing_slicing)]
+const fn raw_prefix(bytes: &[u8]) -> usize {
+    if bytes.len() > 2 && bytes[0] == b'r' && bytes[1] == b'#' {
+        2
+    } else {
+        0
+    }
+}
+
 /// Fields gchat does not model, kept in arrival order and emitted again unchanged.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
 
@@ -339,6 +472,8 @@ macro_rules! open_enum {
                 })
             }
         }
+
+        impl $crate::wire::FromJson for $name {}
     };
 }
 pub(crate) use open_enum;

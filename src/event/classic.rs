@@ -138,6 +138,9 @@ pub struct ActionParameter {
     pub extra: Extra,
 }
 
+// Read through serde (an event type), inside the message model.
+impl crate::wire::FromJson for ActionParameter {}
+
 /// `appCommandMetadata`: which command was used.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]

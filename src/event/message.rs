@@ -122,6 +122,9 @@ pub struct Thread {
     pub extra: Extra,
 }
 
+// Read through serde (an event type), inside the message model.
+impl crate::wire::FromJson for Thread {}
+
 /// A span of the message text with a meaning: a mention, a command, a rich link.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]

@@ -40,6 +40,9 @@ pub struct User {
     pub extra: Extra,
 }
 
+// Read through serde (an event type), inside the message model.
+impl crate::wire::FromJson for User {}
+
 open_enum! {
     /// `User.type`.
     pub enum UserType {

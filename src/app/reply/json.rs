@@ -20,7 +20,7 @@
 //! Anything else is refused as [`AppError::InvalidReply`] with the JSON
 //! Pointer of the fault.
 
-use serde::de::DeserializeOwned;
+use crate::wire::FromJson;
 use serde_json::{Map, Value};
 
 use crate::app::AppError;
@@ -131,16 +131,12 @@ impl Reply {
 struct Fields<'a>(&'a Map<String, Value>);
 
 impl Fields<'_> {
-    fn required<T: DeserializeOwned>(
-        &self,
-        key: &str,
-        surface: Option<Surface>,
-    ) -> Result<T, AppError> {
+    fn required<T: FromJson>(&self, key: &str, surface: Option<Surface>) -> Result<T, AppError> {
         self.optional(key, surface)?
             .ok_or_else(|| invalid(&format!("/{key}"), format!("`{key}` is missing")))
     }
 
-    fn optional<T: DeserializeOwned>(
+    fn optional<T: FromJson>(
         &self,
         key: &str,
         surface: Option<Surface>,
@@ -177,12 +173,8 @@ fn message(value: &Value, path: &str) -> Result<Message, AppError> {
 /// knows every field's type) names the spot: its first `wrong_type` error,
 /// the kind that stops deserialization (an earlier error of another kind,
 /// such as an empty section, is not why); serde's message is the fallback.
-fn typed<T: DeserializeOwned>(
-    value: &Value,
-    path: &str,
-    surface: Option<Surface>,
-) -> Result<T, AppError> {
-    serde_json::from_value(value.clone()).map_err(|e| {
+fn typed<T: FromJson>(value: &Value, path: &str, surface: Option<Surface>) -> Result<T, AppError> {
+    T::from_json(value.clone()).map_err(|e| {
         let found = surface.and_then(|surface| {
             let errors: Vec<_> = lint::lint(value, surface)
                 .into_iter()

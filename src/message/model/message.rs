@@ -13,7 +13,6 @@ model! {
         /// Text with Chat markup (at most 4096 characters).
         text: String,
         /// Cards v2.
-        #[serde(rename = "cardsV2")]
         cards_v2: Vec<CardWithId>,
         /// Deprecated cards v1, kept as JSON.
         cards: Vec<Value>,
@@ -58,8 +57,7 @@ model! {
     /// `actionResponse`: how Chat treats a synchronous reply.
     pub struct ActionResponse {
         /// The kind of response.
-        #[serde(rename = "type")]
-        response_type: ActionResponseType,
+                response_type as "type": ActionResponseType,
         /// For `REQUEST_CONFIG`: where the user configures or signs in.
         url: String,
         /// For `DIALOG`: the dialog to show, or the status that closes it.

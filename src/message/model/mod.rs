@@ -17,22 +17,33 @@ pub use parts::*;
 pub use widget::*;
 
 /// Declares a model struct: every field optional and omitted when unset,
-/// camelCase on the wire, unknown fields kept in `extra`.
+/// camelCase on the wire (`name as "wire"` names it otherwise), unknown
+/// fields kept in `extra`.
+///
+/// `Serialize` is derived. `Deserialize` is written here, not derived: it
+/// reads a JSON value (one shared instantiation per input, whatever the
+/// type) and converts it with `wire::FromJson`, which takes each field out
+/// of the object ([`crate::wire::take`]), so each model type has one
+/// non-generic conversion. Serde's derive compiles a
+/// field visitor, a map visitor and the `flatten` buffering of `extra`
+/// into every model type once per input type, which made the message
+/// model most of the wasm module.
 macro_rules! model {
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
-            $( $(#[$fmeta:meta])* $field:ident : $ty:ty, )*
+            $( $(#[$fmeta:meta])* $field:ident $(as $wire:literal)? : $ty:ty, )*
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
         #[serde(rename_all = "camelCase")]
         #[non_exhaustive]
         pub struct $name {
             $(
                 $(#[$fmeta])*
+                $(#[serde(rename = $wire)])?
                 #[serde(default, skip_serializing_if = "Option::is_none")]
                 pub $field: Option<$ty>,
             )*
@@ -40,6 +51,46 @@ macro_rules! model {
             #[serde(flatten)]
             pub extra: $crate::Extra,
         }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                <Self as $crate::wire::FromJson>::from_json(value).map_err(::serde::de::Error::custom)
+            }
+        }
+
+        impl $crate::wire::FromJson for $name {
+            fn from_json(value: ::serde_json::Value) -> Result<Self, String> {
+                #[allow(unused_mut)] // a struct with no fields of its own
+                let mut object = $crate::wire::object(value, stringify!($name))?;
+                Ok(Self {
+                    $( $field: $crate::wire::take(
+                        &mut object,
+                        $crate::message::model::wire_name!($field $(, $wire)?),
+                    )?, )*
+                    extra: object,
+                })
+            }
+        }
     };
 }
 pub(crate) use model;
+
+/// A field's name on the wire: the one given, or the field's in camelCase
+/// (computed at compile time).
+macro_rules! wire_name {
+    ($field:ident, $wire:literal) => {
+        $wire
+    };
+    ($field:ident) => {{
+        const SNAKE: &str = stringify!($field);
+        const LEN: usize = $crate::wire::camel_len(SNAKE);
+        const BYTES: [u8; LEN] = $crate::wire::camel(SNAKE);
+        const NAME: &str = match ::core::str::from_utf8(&BYTES) {
+            Ok(name) => name,
+            Err(_) => panic!("a field name is ASCII"),
+        };
+        NAME
+    }};
+}
+pub(crate) use wire_name;

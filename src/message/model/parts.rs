@@ -20,8 +20,7 @@ model! {
         /// Alternative text for accessibility.
         alt_text: String,
         /// Style.
-        #[serde(rename = "type")]
-        button_type: ButtonType,
+                button_type as "type": ButtonType,
     }
 }
 
@@ -193,8 +192,7 @@ model! {
     /// `ImageComponent.cropStyle`.
     pub struct ImageCropStyle {
         /// `SQUARE`, `CIRCLE`, `RECTANGLE_CUSTOM`, `RECTANGLE_4_3`.
-        #[serde(rename = "type")]
-        crop_type: String,
+                crop_type as "type": String,
         /// For `RECTANGLE_CUSTOM`.
         aspect_ratio: Float,
     }
@@ -204,8 +202,7 @@ model! {
     /// A border.
     pub struct BorderStyle {
         /// `NO_BORDER` or `STROKE`.
-        #[serde(rename = "type")]
-        border_type: String,
+                border_type as "type": String,
         /// Stroke color.
         stroke_color: Color,
         /// Corner radius.

@@ -148,8 +148,7 @@ model! {
         /// The initial value.
         value: String,
         /// `SINGLE_LINE` (default) or `MULTIPLE_LINE`.
-        #[serde(rename = "type")]
-        input_type: TextInputType,
+                input_type as "type": TextInputType,
         /// Called when the value changes.
         on_change_action: Action,
         /// Static suggestions.
@@ -181,8 +180,7 @@ model! {
         /// The label.
         label: String,
         /// Kind of control.
-        #[serde(rename = "type")]
-        selection_type: SelectionType,
+                selection_type as "type": SelectionType,
         /// The options (at most 100).
         items: Vec<SelectionItem>,
         /// Called when the selection changes.
@@ -230,8 +228,7 @@ model! {
         /// The label.
         label: String,
         /// `DATE_AND_TIME` (default), `DATE_ONLY` or `TIME_ONLY`.
-        #[serde(rename = "type")]
-        picker_type: DateTimePickerType,
+                picker_type as "type": DateTimePickerType,
         /// The initial value, ms since the epoch (UTC).
         value_ms_epoch: Int64,
         /// Offset from UTC, in minutes.
