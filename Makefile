@@ -166,13 +166,13 @@ test-worker: pkg
 	node_modules/.bin/tsc -p examples/worker
 	node --test $(WORKER_TESTS)
 
-## www: the card designer's static build (www/dist), on pkg/'s web build; deployable anywhere.
+## www: the card designer's static build (www/dist), on the full web build (pkg/full/web); deployable anywhere.
 ## Built again only when the package or the designer's sources changed.
 WWW_DIST := www/dist/index.html
 WWW_SOURCES := $(shell find www/src www/index.html www/vite.config.ts www/tsconfig.json www/package.json -type f 2>/dev/null)
 www: $(WWW_DIST)
 
-$(WWW_DIST): $(PKG_WASM) $(wildcard pkg/*.js pkg/*.mjs pkg/*.d.ts) $(WWW_SOURCES) | www-deps
+$(WWW_DIST): $(PKG_WASM_FULL) $(wildcard pkg/*.js pkg/*.d.ts pkg/full/*.js pkg/full/*.mjs pkg/full/*.d.ts) $(WWW_SOURCES) | www-deps
 	cd www && npm run build --silent
 	@touch $@
 
