@@ -63,13 +63,15 @@ macro_rules! model {
             fn from_json(value: ::serde_json::Value) -> Result<Self, String> {
                 #[allow(unused_mut)] // a struct with no fields of its own
                 let mut object = $crate::wire::object(value, stringify!($name))?;
-                Ok(Self {
-                    $( $field: $crate::wire::take(
-                        &mut object,
-                        $crate::message::model::wire_name!($field $(, $wire)?),
-                    )?, )*
-                    extra: object,
-                })
+                // Filled in place: an error drops one value, not each field
+                // taken so far (which compiled a drop path per field).
+                let mut out = Self::default();
+                $( out.$field = $crate::wire::take(
+                    &mut object,
+                    $crate::message::model::wire_name!($field $(, $wire)?),
+                )?; )*
+                out.extra = object;
+                Ok(out)
             }
         }
     };
