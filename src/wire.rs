@@ -43,13 +43,15 @@ pub(crate) fn object(value: serde_json::Value, what: &str) -> Result<Extra, Stri
     }
 }
 
-/// Takes field `name` out of `object` as `T`: `None` when it is absent or
-/// `null`; an error naming the field when it does not fit. The remaining
-/// fields keep their order (they become the type's `extra`).
-pub(crate) fn take<T: FromJson>(object: &mut Extra, name: &str) -> Result<Option<T>, String> {
-    match object.shift_remove(name) {
-        None | Some(serde_json::Value::Null) => Ok(None),
-        Some(value) => T::from_json(value)
+/// Field `name`'s `value` as `T`: `None` for `null`; an error naming the
+/// field when it does not fit.
+pub(crate) fn field<T: FromJson>(
+    value: serde_json::Value,
+    name: &str,
+) -> Result<Option<T>, String> {
+    match value {
+        serde_json::Value::Null => Ok(None),
+        value => T::from_json(value)
             .map(Some)
             .map_err(|e| format!("{name}: {e}")),
     }

@@ -22,9 +22,9 @@ pub use widget::*;
 ///
 /// `Serialize` is derived. `Deserialize` is written here, not derived: it
 /// reads a JSON value (one shared instantiation per input, whatever the
-/// type) and converts it with `wire::FromJson`, which takes each field out
-/// of the object ([`crate::wire::take`]), so each model type has one
-/// non-generic conversion. Serde's derive compiles a
+/// type) and converts it with `wire::FromJson`, which reads each key of the
+/// object into its field ([`crate::wire::field`]) or into `extra`, so each
+/// model type has one non-generic conversion. Serde's derive compiles a
 /// field visitor, a map visitor and the `flatten` buffering of `extra`
 /// into every model type once per input type, which made the message
 /// model most of the wasm module.
@@ -61,16 +61,18 @@ macro_rules! model {
 
         impl $crate::wire::FromJson for $name {
             fn from_json(value: ::serde_json::Value) -> Result<Self, String> {
-                #[allow(unused_mut)] // a struct with no fields of its own
-                let mut object = $crate::wire::object(value, stringify!($name))?;
-                // Filled in place: an error drops one value, not each field
-                // taken so far (which compiled a drop path per field).
+                let object = $crate::wire::object(value, stringify!($name))?;
+                // One pass over the keys sent (most fields of a model type
+                // are unset), each compared with the field names; filled in
+                // place, so an error drops one value.
                 let mut out = Self::default();
-                $( out.$field = $crate::wire::take(
-                    &mut object,
-                    $crate::message::model::wire_name!($field $(, $wire)?),
-                )?; )*
-                out.extra = object;
+                for (key, value) in object {
+                    $( if key == $crate::message::model::wire_name!($field $(, $wire)?) {
+                        out.$field = $crate::wire::field(value, &key)?;
+                        continue;
+                    } )*
+                    out.extra.insert(key, value);
+                }
                 Ok(out)
             }
         }
