@@ -31,7 +31,7 @@ with-browser-tmp = rm -rf $(BROWSER_TMP) && mkdir -p $(BROWSER_TMP) && status=0 
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-corpus FORCE
 .PHONY: all setup setup-rust setup-browser npm-deps run test bench lint fmt-check clippy test-native \
   test-wasm test-browser wasm-imports doc fmt pkg size size-floor test-js test-types test-worker \
-  test-ts-app www www-deps test-www bench-www screenshots
+  test-ts-app www www-deps test-www bench-www screenshots bench-opt-levels
 
 all: test
 
@@ -206,6 +206,11 @@ bench: setup-rust setup-browser www
 	node benches/workers.mjs
 	$(CARGO) bench --locked -p gchat-host --bench load
 	cd www && node tests/bench.mjs
+
+## bench-opt-levels: the edge module at opt-level z, s, 2 and 3 (sizes, and the Node benchmark
+## against jose for each); long (four LTO builds), so not part of `make bench`.
+bench-opt-levels: setup-rust npm-deps
+	bash scripts/opt-levels.sh
 
 fmt:
 	$(CARGO) fmt --all
