@@ -82,6 +82,7 @@ locked=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"/\1/p;}' "$SNA
 
 # The module at each level, wasm-bindgen'd (before wasm-opt: $OUT/L/gchat_js_bg.pre-opt.wasm).
 if [[ -z ${SKIP_BUILD:-} ]]; then
+  rm -f "$OUT/results.jsonl" # timings of earlier modules
   for L in $LEVELS; do
     log "opt-level $L: cargo build (CARGO_BUILD_JOBS=$CARGO_BUILD_JOBS, $CARGO_TARGET_DIR)"
     mkdir -p "$OUT/$L"

@@ -90,6 +90,7 @@ macro_rules! wire_name {
         const SNAKE: &str = stringify!($field);
         const LEN: usize = $crate::wire::camel_len(SNAKE);
         const BYTES: [u8; LEN] = $crate::wire::camel(SNAKE);
+        // invariant: evaluated at compile time; a Rust identifier is ASCII.
         const NAME: &str = match ::core::str::from_utf8(&BYTES) {
             Ok(name) => name,
             Err(_) => panic!("a field name is ASCII"),
