@@ -38,7 +38,7 @@ pub(crate) fn object(value: serde_json::Value, what: &str) -> Result<Extra, Stri
         serde_json::Value::Object(object) => Ok(object),
         other => Err(format!(
             "invalid type: {}, expected struct {what}",
-            kind_of(&other)
+            describe(&other)
         )),
     }
 }
@@ -97,22 +97,22 @@ impl<T: FromJson> FromJson for Vec<T> {
                 .collect(),
             other => Err(format!(
                 "invalid type: {}, expected a sequence",
-                kind_of(&other)
+                describe(&other)
             )),
         }
     }
 }
 
-/// What a JSON value is, as serde names it in errors.
-fn kind_of(value: &serde_json::Value) -> String {
+/// What a JSON value is, in an error message (`the number 7`, `an array`).
+pub(crate) fn describe(value: &serde_json::Value) -> String {
     use serde_json::Value as V;
     match value {
         V::Null => "null".into(),
-        V::Bool(b) => format!("boolean `{b}`"),
-        V::Number(n) => format!("number `{n}`"),
-        V::String(s) => format!("string {s:?}"),
-        V::Array(_) => "sequence".into(),
-        V::Object(_) => "map".into(),
+        V::Bool(b) => format!("the boolean {b}"),
+        V::Number(n) => format!("the number {n}"),
+        V::String(s) => format!("`{s}`"),
+        V::Array(_) => "an array".into(),
+        V::Object(_) => "an object".into(),
     }
 }
 

@@ -20,7 +20,7 @@
 //! Anything else is refused as [`AppError::InvalidReply`] with the JSON
 //! Pointer of the fault.
 
-use crate::wire::FromJson;
+use crate::wire::{FromJson, describe};
 use serde_json::{Map, Value};
 
 use crate::app::AppError;
@@ -201,16 +201,5 @@ fn invalid(path: &str, detail: impl Into<String>) -> AppError {
             path.into()
         },
         detail: detail.into(),
-    }
-}
-
-fn describe(value: &Value) -> String {
-    match value {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("the boolean {b}"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("`{s}`"),
-        Value::Array(_) => "an array".into(),
-        Value::Object(_) => "an object".into(),
     }
 }
