@@ -31,14 +31,27 @@ fn engine() -> Engine {
     Engine::new(Router::new(), Verifier::insecure_skip_verification())
 }
 
-/// The engine's outcome when the app answers the event in `body` with `answer`.
+/// The engine's outcome when the app answers the event in `body` with
+/// `answer`: the same whether the answer is read into a typed reply
+/// (`Reply::from_json`, then `respond`) or rendered as JSON
+/// (`respond_json`, the npm package's path).
 fn respond_to(body: &[u8], answer: &Value) -> Outcome {
     let engine = engine();
-    let accepted = engine
-        .accept(&Request::post(body), now(), &KeySet::new())
-        .unwrap();
+    let accept = || {
+        engine
+            .accept(&Request::post(body), now(), &KeySet::new())
+            .unwrap()
+    };
+    let accepted = accept();
     let reply = Reply::from_json(answer, &accepted.event);
-    engine.respond(accepted, reply)
+    let typed = engine.respond(accepted, reply);
+    let as_json = engine.respond_json(accept(), Ok(answer.clone()));
+    assert_eq!(
+        (typed.response.json(), &typed.log),
+        (as_json.response.json(), &as_json.log),
+        "{answer}: typed, then as JSON"
+    );
+    typed
 }
 
 /// The body sent when the app answers `fixture` with `answer`, which must
@@ -334,6 +347,8 @@ fn what_is_not_a_reply_is_refused_with_its_path() {
     ];
     for (answer, path) in cases {
         assert_eq!(refusal(&answer, &e), path, "{answer}");
+        let out = respond_to(own("classic-message.json").as_bytes(), &answer);
+        assert_eq!(out.log.path.as_deref(), Some(path), "{answer}");
     }
 }
 
@@ -368,6 +383,8 @@ fn cards_and_messages_of_the_wrong_shape_are_refused_where_the_linter_says() {
     ];
     for (answer, path) in cases {
         assert_eq!(refusal(&answer, &e), path, "{answer}");
+        let out = respond_to(own("classic-message.json").as_bytes(), &answer);
+        assert_eq!(out.log.path.as_deref(), Some(path), "{answer}");
         let AppError::InvalidReply { detail, .. } = Reply::from_json(&answer, &e).unwrap_err()
         else {
             unreachable!()
@@ -423,5 +440,48 @@ fn a_readable_reply_can_still_be_illegal_for_the_event() {
         &json!({"type": "openDialog", "card": card()}),
     );
     assert_eq!(out.log.error, Some("illegal_reply"));
+    assert_eq!(out.response.json(), json!({}));
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn null_members_are_unset_fields() {
+    let answer = json!({"text": "hi", "cardsV2": null, "thread": null, "x": {"y": null}});
+    assert_eq!(
+        rendered("classic-message.json", &answer),
+        json!({"text": "hi", "thread": {"name": THREAD}, "x": {}})
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn fields_gchat_does_not_model_are_sent_as_given() {
+    let answer = json!({"text": "hi", "newField": {"a": [1, "b"]}, "cardsV2": [{"cardId": "c", "card": {"sections": [{"widgets": [{"textParagraph": {"text": "x", "future": 1}}]}]}}]});
+    let mut expected = answer.clone();
+    expected["thread"] = json!({"name": THREAD});
+    assert_eq!(rendered("classic-message.json", &answer), expected);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_boolean_written_as_a_string_is_refused_where_it_is() {
+    let button = json!({"text": "b", "disabled": "true", "onClick": {"openLink": {"url": "https://example.com"}}});
+    let answer = json!({"type": "message", "message": {"text": "x", "cardsV2": [{"cardId": "c", "card": {"sections": [{"widgets": [{"buttonList": {"buttons": [button]}}]}]}}]}});
+    let path = "/message/cardsV2/0/card/sections/0/widgets/0/buttonList/buttons/0/disabled";
+    assert_eq!(refusal(&answer, &event("classic-message.json")), path);
+    let out = respond_to(own("classic-message.json").as_bytes(), &answer);
+    assert_eq!(out.log.error, Some("invalid_reply"));
+    assert_eq!(out.log.path.as_deref(), Some(path));
+    let detail = out.log.detail.unwrap();
+    assert!(detail.contains("write the JSON boolean true"), "{detail}");
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_reply_that_fails_the_linter_is_refused_with_the_lint_path() {
+    // Well-typed, but an image over HTTP: Chat refuses it.
+    let answer = json!({"cardsV2": [{"cardId": "c", "card": {"sections": [{"widgets": [{"image": {"imageUrl": "http://example.com/a.png"}}]}]}}]});
+    let out = respond_to(own("classic-message.json").as_bytes(), &answer);
+    assert_eq!(out.log.error, Some("reply_fails_lint"));
+    assert_eq!(
+        out.log.path.as_deref(),
+        Some("/cardsV2/0/card/sections/0/widgets/0/image/imageUrl")
+    );
     assert_eq!(out.response.json(), json!({}));
 }

@@ -6,7 +6,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use gchat::app::{self, AppError, Deferred, LogRecord, Outcome, Reply, Route, Routes};
+use gchat::app::{self, AppError, Deferred, LogRecord, Outcome, Route, Routes};
 use gchat::auth::{Expectation, KeyRequest, Verifier};
 use gchat::event::Kind;
 use js_sys::Promise;
@@ -328,23 +328,22 @@ impl CoreEngine {
         reply: JsValue,
         failure: Option<String>,
     ) -> Result<JsValue, JsValue> {
+        // The reply crosses as JSON text (V8's `JSON.stringify`, then one
+        // parse here) and is rendered as JSON: linted once, never converted
+        // into the typed model.
         let result = match failure {
             Some(message) => Err(AppError::Handler(message)),
-            None if reply.is_undefined() || reply.is_null() => Ok(Reply::none()),
+            None if reply.is_undefined() || reply.is_null() => Ok(serde_json::Value::Null),
             // A string is a reply (a message's text), not JSON text.
-            None if reply.is_string() => Reply::from_json(
-                &serde_json::Value::String(reply.as_string().unwrap_or_default()),
-                &accepted.inner.event,
-            ),
-            None => match json_input(&reply) {
-                Ok(value) => Reply::from_json(&value, &accepted.inner.event),
-                Err(e) => Err(AppError::InvalidReply {
-                    path: "/".into(),
-                    detail: js_sys::Error::from(e).message().into(),
-                }),
-            },
+            None if reply.is_string() => Ok(serde_json::Value::String(
+                reply.as_string().unwrap_or_default(),
+            )),
+            None => json_input(&reply).map_err(|e| AppError::InvalidReply {
+                path: "/".into(),
+                detail: js_sys::Error::from(e).message().into(),
+            }),
         };
-        Handled::js(&self.inner.respond(accepted.inner, result))
+        Handled::js(&self.inner.respond_json(accepted.inner, result))
     }
 
     /// Handles a request (a `Request`, or `{ method, headers, body }`):

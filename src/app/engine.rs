@@ -13,8 +13,8 @@ use crate::event::{self, Event, Kind, ParseError, ParseOptions};
 use crate::time::Timestamp;
 
 use super::dedup::{self, DedupKey, Deduper};
-use super::reply::{self, Reply, ReplyAction};
-use super::{App, AppError, Context, LogRecord, Outcome, Request, Response, deferred};
+use super::reply::{self, Draft, Reply, ReplyAction};
+use super::{App, AppError, Context, Deferred, LogRecord, Outcome, Request, Response, deferred};
 
 /// A request that passed every check, with its event: what the app answers.
 ///
@@ -294,6 +294,36 @@ impl Engine {
     /// A failed app, or a reply Chat would refuse, is logged with its code
     /// and answered with the error text, if set (else `{}`).
     pub fn respond(&self, accepted: Accepted, result: Result<Reply, AppError>) -> Outcome {
+        self.respond_draft(
+            accepted,
+            result.map(|reply| (Draft::from(reply.action), None, reply.deferred)),
+        )
+    }
+
+    /// The response to an accepted event, given the app's reply as JSON
+    /// (the table of [`Reply::from_json`]), as [`respond`](Self::respond)
+    /// gives it: for apps in other languages. The message or card is not
+    /// converted into the typed model: the linter alone checks it, once, and
+    /// it is sent as given (with `null` members dropped). A part that does
+    /// not fit the model (a value of the wrong JSON type) is refused as
+    /// `invalid_reply` at its place in the reply, as by `from_json`.
+    pub fn respond_json(
+        &self,
+        accepted: Accepted,
+        result: Result<serde_json::Value, AppError>,
+    ) -> Outcome {
+        let drafted = result.and_then(|value| reply::draft(value, &accepted.event));
+        self.respond_draft(
+            accepted,
+            drafted.map(|(draft, source)| (draft, source, Vec::new())),
+        )
+    }
+
+    fn respond_draft(
+        &self,
+        accepted: Accepted,
+        result: Result<(Draft, reply::Source, Vec<Deferred>), AppError>,
+    ) -> Outcome {
         let Accepted {
             event,
             dedup,
@@ -301,11 +331,9 @@ impl Engine {
             mut log,
             ..
         } = accepted;
-        let rendered = result.and_then(|reply| {
-            let name = reply.action.name();
-            reply::render(reply.action, &event)
-                .map(|body| (name, body, reply.deferred))
-                .map_err(AppError::from)
+        let rendered = result.and_then(|(draft, source, work)| {
+            let name = draft.name();
+            reply::render(draft, &event, source).map(|body| (name, body, work))
         });
         let (body, deferred) = match rendered {
             Ok((name, body, work)) => {
@@ -356,7 +384,7 @@ impl Engine {
         candidates
             .into_iter()
             .flatten()
-            .find_map(|action| reply::render(action, event).ok())
+            .find_map(|action| reply::render(Draft::from(action), event, None).ok())
             .unwrap_or_else(|| serde_json::json!({}))
     }
 

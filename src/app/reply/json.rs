@@ -28,6 +28,7 @@ use crate::event::Event;
 use crate::message::lint::{self, Severity, Surface};
 use crate::message::model::{Card, CardWithId, Message, SelectionItem, StatusCode};
 
+use super::render::{Draft, Source, does_not_fit};
 use super::{Reply, ReplyAction};
 
 /// The reply types, as `type` names them.
@@ -37,6 +38,9 @@ const TYPES: &str = "message, private, updateMessage, updateUserMessageCards, op
 impl Reply {
     /// Reads a reply from JSON (the table in the module docs); `event` is
     /// the event it answers (a private message goes to its user by default).
+    ///
+    /// [`Engine::respond_json`](crate::app::Engine::respond_json) takes
+    /// such a reply without converting it into the typed model.
     ///
     /// ```
     /// use gchat::app::{Reply, ReplyAction};
@@ -51,137 +55,221 @@ impl Reply {
     /// # Errors
     /// [`AppError::InvalidReply`], with the path of the fault.
     pub fn from_json(value: &Value, event: &Event) -> Result<Self, AppError> {
-        let object = match value {
-            Value::Null => return Ok(Self::none()),
-            Value::String(text) => return Ok(Self::text(text.clone())),
-            Value::Object(object) => object,
-            other => {
-                return Err(invalid(
-                    "",
-                    format!(
-                        "a reply is a `reply.*` value, a message object or a string, not {}",
-                        describe(other)
-                    ),
-                ));
-            }
+        use Draft as D;
+        let (draft, source) = draft(value.clone(), event)?;
+        let path = source.unwrap_or_default();
+        let message = |m: Map<String, Value>| {
+            typed::<Message>(&Value::Object(m), path, Some(Surface::Message))
         };
-        let Some(kind) = object.get("type") else {
-            return message(value, "").map(Self::message);
-        };
-        let fields = Fields(object);
-        let action = match kind.as_str().unwrap_or_default() {
-            "none" => ReplyAction::None,
-            "message" => ReplyAction::Message(fields.message("message")?),
-            "private" => {
-                let user = match fields.optional::<String>("user", None)? {
-                    Some(user) => user,
-                    None => event.user().and_then(|u| u.name.clone()).ok_or_else(|| {
-                        invalid("/user", "the event has no user: name the viewer")
-                    })?,
-                };
-                ReplyAction::PrivateMessage {
-                    user,
-                    message: fields.message("message")?,
-                }
-            }
-            "updateMessage" => ReplyAction::UpdateMessage(fields.message("message")?),
-            "updateUserMessageCards" => ReplyAction::UpdateUserMessageCards(
-                fields.required::<Vec<CardWithId>>("cardsV2", None)?,
+        let card = |c: Value, surface| typed(&c, path, Some(surface));
+        let action = match draft {
+            D::None => ReplyAction::None,
+            D::Message(m) => ReplyAction::Message(message(m)?),
+            D::PrivateMessage { user, message: m } => ReplyAction::PrivateMessage {
+                user,
+                message: message(m)?,
+            },
+            D::UpdateMessage(m) => ReplyAction::UpdateMessage(message(m)?),
+            D::UpdateUserMessageCards(cards) => ReplyAction::UpdateUserMessageCards(
+                typed::<Vec<CardWithId>>(&cards, "/cardsV2", None)?,
             ),
-            "openDialog" => {
-                ReplyAction::OpenDialog(fields.required::<Card>("card", Some(Surface::Dialog))?)
-            }
-            "closeDialog" => ReplyAction::CloseDialog {
-                notification: fields.optional("notification", None)?,
+            D::OpenDialog(c) => ReplyAction::OpenDialog(card(c, Surface::Dialog)?),
+            D::CloseDialog { notification } => ReplyAction::CloseDialog { notification },
+            D::DialogError { status, message } => ReplyAction::DialogError { status, message },
+            D::RequestConfig(url) => ReplyAction::RequestConfig(url),
+            D::Suggestions { widget, items } => ReplyAction::Suggestions {
+                widget,
+                items: typed(&items, "/items", None)?,
             },
-            "dialogError" => ReplyAction::DialogError {
-                status: fields
-                    .optional::<String>("status", None)?
-                    .map_or(StatusCode::InvalidArgument, |s| {
-                        StatusCode::from(s.as_str())
-                    }),
-                message: fields.required("message", None)?,
-            },
-            "requestConfig" => ReplyAction::RequestConfig(fields.required("url", None)?),
-            "suggestions" => ReplyAction::Suggestions {
-                widget: fields.required("widget", None)?,
-                items: fields.required::<Vec<SelectionItem>>("items", None)?,
-            },
-            "appHome" => {
-                ReplyAction::AppHome(fields.required::<Card>("card", Some(Surface::Home))?)
-            }
-            _ => {
-                return Err(invalid(
-                    "/type",
-                    format!(
-                        "{} is not a reply type; the types are {TYPES}",
-                        describe(kind)
-                    ),
-                ));
-            }
+            D::AppHome(c) => ReplyAction::AppHome(card(c, Surface::Home)?),
         };
-        Ok(Self {
-            action,
-            deferred: Vec::new(),
-        })
+        Ok(Self::of(action))
     }
 }
 
-/// The fields of a tagged reply object.
-struct Fields<'a>(&'a Map<String, Value>);
+/// A reply read from JSON, its message or card kept as JSON (nulls
+/// dropped, as the typed model drops them), with where that was in the
+/// reply. Only the small parts (strings, suggestion items) are converted;
+/// the message or card is checked by the linter when rendered.
+pub(in crate::app) fn draft(value: Value, event: &Event) -> Result<(Draft, Source), AppError> {
+    let mut object = match value {
+        Value::Null => return Ok((Draft::None, None)),
+        Value::String(text) => {
+            let mut message = Map::new();
+            message.insert("text".into(), Value::String(text));
+            return Ok((Draft::Message(message), Some("")));
+        }
+        Value::Object(object) => object,
+        other => {
+            return Err(invalid(
+                "",
+                format!(
+                    "a reply is a `reply.*` value, a message object or a string, not {}",
+                    describe(&other)
+                ),
+            ));
+        }
+    };
+    let Some(kind) = object.remove("type") else {
+        return Ok((Draft::Message(message(Value::Object(object), "")?), Some("")));
+    };
+    let mut fields = Fields(&mut object);
+    let draft = match kind.as_str().unwrap_or_default() {
+        "none" => return Ok((Draft::None, None)),
+        "message" => Draft::Message(fields.message()?),
+        "private" => {
+            let user = match fields.optional::<String>("user")? {
+                Some(user) => user,
+                None => event.user().and_then(|u| u.name.clone()).ok_or_else(|| {
+                    invalid("/user", "the event has no user: name the viewer")
+                })?,
+            };
+            Draft::PrivateMessage {
+                user,
+                message: fields.message()?,
+            }
+        }
+        "updateMessage" => Draft::UpdateMessage(fields.message()?),
+        "updateUserMessageCards" => {
+            let cards = fields.json::<Vec<CardWithId>>("cardsV2", Value::is_array, None)?;
+            return Ok((Draft::UpdateUserMessageCards(cards), Some("")));
+        }
+        "openDialog" => {
+            let card = fields.json::<Card>("card", Value::is_object, Some(Surface::Dialog))?;
+            return Ok((Draft::OpenDialog(card), Some("/card")));
+        }
+        "closeDialog" => Draft::CloseDialog {
+            notification: fields.optional("notification")?,
+        },
+        "dialogError" => Draft::DialogError {
+            status: fields
+                .optional::<String>("status")?
+                .map_or(StatusCode::InvalidArgument, |s| StatusCode::from(s.as_str())),
+            message: fields.required("message")?,
+        },
+        "requestConfig" => Draft::RequestConfig(fields.required("url")?),
+        "suggestions" => Draft::Suggestions {
+            widget: fields.required("widget")?,
+            items: serde_json::to_value(fields.required::<Vec<SelectionItem>>("items")?)
+                .unwrap_or_default(),
+        },
+        "appHome" => {
+            let card = fields.json::<Card>("card", Value::is_object, Some(Surface::Home))?;
+            return Ok((Draft::AppHome(card), Some("/card")));
+        }
+        _ => {
+            return Err(invalid(
+                "/type",
+                format!(
+                    "{} is not a reply type; the types are {TYPES}",
+                    describe(&kind)
+                ),
+            ));
+        }
+    };
+    let source = matches!(
+        draft,
+        Draft::Message(_) | Draft::PrivateMessage { .. } | Draft::UpdateMessage(_)
+    )
+    .then_some("/message");
+    Ok((draft, source))
+}
+
+/// The fields of a tagged reply object, taken out as they are read.
+struct Fields<'a>(&'a mut Map<String, Value>);
 
 impl Fields<'_> {
-    fn required<T: FromJson>(&self, key: &str, surface: Option<Surface>) -> Result<T, AppError> {
-        self.optional(key, surface)?
+    fn take(&mut self, key: &str) -> Option<Value> {
+        self.0.remove(key).filter(|v| !v.is_null())
+    }
+
+    fn required<T: FromJson>(&mut self, key: &str) -> Result<T, AppError> {
+        self.optional(key)?
             .ok_or_else(|| invalid(&format!("/{key}"), format!("`{key}` is missing")))
     }
 
-    fn optional<T: FromJson>(
-        &self,
-        key: &str,
-        surface: Option<Surface>,
-    ) -> Result<Option<T>, AppError> {
-        match self.0.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => typed(value, &format!("/{key}"), surface).map(Some),
+    fn optional<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, AppError> {
+        self.take(key)
+            .map(|value| typed(&value, &format!("/{key}"), None))
+            .transpose()
+    }
+
+    /// The message under `message`, as JSON.
+    fn message(&mut self) -> Result<Map<String, Value>, AppError> {
+        match self.take("message") {
+            None => Err(invalid("/message", "`message` is missing")),
+            Some(value) => message(value, "/message"),
         }
     }
 
-    fn message(&self, key: &str) -> Result<Message, AppError> {
-        match self.0.get(key) {
-            None | Some(Value::Null) => {
-                Err(invalid(&format!("/{key}"), format!("`{key}` is missing")))
-            }
-            Some(value) => message(value, &format!("/{key}")),
+    /// The JSON under `key`, of the shape `fits` checks (else refused as
+    /// converting it into `T` refuses it), nulls dropped.
+    fn json<T: FromJson>(
+        &mut self,
+        key: &str,
+        fits: fn(&Value) -> bool,
+        surface: Option<Surface>,
+    ) -> Result<Value, AppError> {
+        let path = format!("/{key}");
+        let Some(mut value) = self.take(key) else {
+            return Err(invalid(&path, format!("`{key}` is missing")));
+        };
+        if !fits(&value) {
+            return Err(match typed::<T>(&value, &path, surface) {
+                Err(e) => e,
+                Ok(_) => invalid(&path, format!("not {}", describe(&value))),
+            });
         }
+        drop_nulls(&mut value);
+        Ok(value)
     }
 }
 
-/// A message object at `path`, with text or cards.
-fn message(value: &Value, path: &str) -> Result<Message, AppError> {
+/// A message object at `path`, with text or cards, nulls dropped.
+fn message(value: Value, path: &str) -> Result<Map<String, Value>, AppError> {
     let has = |k: &str| value.get(k).is_some_and(|v| !v.is_null());
-    if !value.is_object() || !(has("text") || has("cardsV2") || has("cards")) {
+    if !(has("text") || has("cardsV2") || has("cards")) {
         return Err(invalid(
             path,
             "a message needs `text` or `cardsV2` (a reply object names its `type`)",
         ));
     }
-    typed(value, path, Some(Surface::Message))
+    let mut value = value;
+    drop_nulls(&mut value);
+    match value {
+        Value::Object(members) => Ok(members),
+        _ => Err(invalid(path, "a message is an object")),
+    }
+}
+
+/// Removes every object member that is `null` (an unset field in proto3
+/// JSON), at any depth.
+fn drop_nulls(value: &mut Value) {
+    match value {
+        Value::Object(members) => {
+            members.retain(|_, v| !v.is_null());
+            members.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }
 
 /// `value` as `T`. When a message or card does not fit, the linter (which
-/// knows every field's type) names the spot: its first `wrong_type` error,
-/// the kind that stops deserialization (an earlier error of another kind,
-/// such as an empty section, is not why); serde's message is the fallback.
+/// knows every field's type) names the spot: its first finding that the
+/// JSON does not fit the model (`wrong_type`, or a boolean written as a
+/// string), the kind that stops the conversion (an earlier error of another
+/// kind, such as an empty section, is not why); else its first error;
+/// else the conversion's own message.
 fn typed<T: FromJson>(value: &Value, path: &str, surface: Option<Surface>) -> Result<T, AppError> {
     T::from_json(value.clone()).map_err(|e| {
         let found = surface.and_then(|surface| {
-            let errors: Vec<_> = lint::lint(value, surface)
-                .into_iter()
-                .filter(|d| d.severity == Severity::Error)
-                .collect();
-            let first_wrong_type = errors.iter().position(|d| d.code == "wrong_type");
-            errors.into_iter().nth(first_wrong_type.unwrap_or_default())
+            let mut found = lint::lint(value, surface);
+            let why = found
+                .iter()
+                .position(|d| does_not_fit(d, value))
+                .or_else(|| found.iter().position(|d| d.severity == Severity::Error))?;
+            Some(found.swap_remove(why))
         });
         match found {
             Some(d) => invalid(

@@ -1,63 +1,174 @@
 //! Which reply is legal for which event, and the reply rendered in the
 //! event's format (classic or add-on) and linted.
+//!
+//! Both kinds of reply come here as a [`Draft`]: its message, card or
+//! items as JSON. A typed [`ReplyAction`] is serialized once into one; a
+//! reply given as JSON (`super::json`) is one already, so a reply built in
+//! JavaScript or Python is checked by the linter alone and never converted
+//! into the typed model and back.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+use crate::app::AppError;
 use crate::event::{Event, Format, Kind, Message as EventMessage};
 use crate::message::lint::{self, Diagnostic, Severity, Surface};
-use crate::message::model::{ActionResponse, Card, Message, StatusCode};
+use crate::message::model::{ActionResponse, StatusCode};
 
 use super::{ReplyAction, ReplyError};
 
-/// Checks that `action` is legal for `event`, renders it in the event's
-/// format, and lints what it renders. `None` renders as `{}`.
-pub(in crate::app) fn render(action: ReplyAction, event: &Event) -> Result<Value, ReplyError> {
-    let kind = event.kind();
-    check(&action, kind, event.message())?;
-    let addon = event.inner_format() == Format::Addon;
-    let (body, lint_target) = if addon {
-        addon_body(action, event)
-    } else {
-        classic_body(action, event)
-    };
-    if let Some((pointer, surface)) = lint_target {
-        let value = body.pointer(pointer).unwrap_or(&Value::Null);
-        let errors: Vec<Diagnostic> = lint::lint(value, surface)
-            .into_iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect();
-        if !errors.is_empty() {
-            return Err(ReplyError::Lint(errors));
-        }
-    }
-    Ok(body)
+/// A reply's action with its message, card or items as JSON.
+#[derive(Debug)]
+pub(in crate::app) enum Draft {
+    /// [`ReplyAction::None`].
+    None,
+    /// [`ReplyAction::Message`].
+    Message(Map<String, Value>),
+    /// [`ReplyAction::PrivateMessage`].
+    PrivateMessage {
+        user: String,
+        message: Map<String, Value>,
+    },
+    /// [`ReplyAction::UpdateMessage`].
+    UpdateMessage(Map<String, Value>),
+    /// [`ReplyAction::UpdateUserMessageCards`]: the `cardsV2` array.
+    UpdateUserMessageCards(Value),
+    /// [`ReplyAction::OpenDialog`]: the card.
+    OpenDialog(Value),
+    /// [`ReplyAction::CloseDialog`].
+    CloseDialog { notification: Option<String> },
+    /// [`ReplyAction::DialogError`].
+    DialogError { status: StatusCode, message: String },
+    /// [`ReplyAction::RequestConfig`].
+    RequestConfig(String),
+    /// [`ReplyAction::Suggestions`]: the items array.
+    Suggestions { widget: String, items: Value },
+    /// [`ReplyAction::AppHome`]: the card.
+    AppHome(Value),
 }
 
-fn illegal(action: &ReplyAction, kind: Kind, why: &'static str) -> ReplyError {
+impl From<ReplyAction> for Draft {
+    fn from(action: ReplyAction) -> Self {
+        use ReplyAction as A;
+        match action {
+            A::None => Self::None,
+            A::Message(m) => Self::Message(object(to_value(&m))),
+            A::PrivateMessage { user, message } => Self::PrivateMessage {
+                user,
+                message: object(to_value(&message)),
+            },
+            A::UpdateMessage(m) => Self::UpdateMessage(object(to_value(&m))),
+            A::UpdateUserMessageCards(cards) => Self::UpdateUserMessageCards(to_value(&cards)),
+            A::OpenDialog(card) => Self::OpenDialog(to_value(&card)),
+            A::CloseDialog { notification } => Self::CloseDialog { notification },
+            A::DialogError { status, message } => Self::DialogError { status, message },
+            A::RequestConfig(url) => Self::RequestConfig(url),
+            A::Suggestions { widget, items } => Self::Suggestions {
+                widget,
+                items: to_value(&items),
+            },
+            A::AppHome(card) => Self::AppHome(to_value(&card)),
+        }
+    }
+}
+
+impl Draft {
+    /// The reply kind's name, as [`ReplyAction::name`] gives it.
+    pub(in crate::app) fn name(&self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Message(_) => "message",
+            Self::PrivateMessage { .. } => "private_message",
+            Self::UpdateMessage(_) => "update_message",
+            Self::UpdateUserMessageCards(_) => "update_user_message_cards",
+            Self::OpenDialog(_) => "open_dialog",
+            Self::CloseDialog { .. } => "close_dialog",
+            Self::DialogError { .. } => "dialog_error",
+            Self::RequestConfig(_) => "request_config",
+            Self::Suggestions { .. } => "suggestions",
+            Self::AppHome(_) => "app_home",
+        }
+    }
+}
+
+/// Where a JSON reply's linted message or card was in the reply (a JSON
+/// Pointer prefix: `/message`, `/card`, or `` for a bare message). Given,
+/// the linter's findings that the JSON does not fit the model (a
+/// `wrong_type` error, a boolean written as a string) refuse the reply as
+/// [`AppError::InvalidReply`] at their place in the reply, as converting
+/// it into the typed model would.
+pub(in crate::app) type Source = Option<&'static str>;
+
+/// Checks that `draft` is legal for `event`, renders it in the event's
+/// format, and lints what it renders, once. `None` renders as `{}`.
+///
+/// The refusals come in the order a typed reply meets them: a JSON reply
+/// that does not fit the model (`invalid_reply`), then a reply the event
+/// does not take (`illegal_reply`), then lint errors (`reply_fails_lint`).
+pub(in crate::app) fn render(draft: Draft, event: &Event, source: Source) -> Result<Value, AppError> {
+    let legal = check(&draft, event.kind(), event.message());
+    let (body, lint_target) = if event.inner_format() == Format::Addon {
+        addon_body(draft, event)
+    } else {
+        classic_body(draft, event)
+    };
+    let Some((pointer, surface)) = lint_target else {
+        return legal.map(|()| body).map_err(AppError::from);
+    };
+    let value = body.pointer(pointer).unwrap_or(&Value::Null);
+    let found = lint::lint(value, surface);
+    if let Some(prefix) = source {
+        if let Some(d) = found.iter().find(|d| does_not_fit(d, value)) {
+            return Err(AppError::InvalidReply {
+                path: format!("{prefix}{}", d.path),
+                detail: format!("{}: {}", d.code, d.message),
+            });
+        }
+    }
+    legal?;
+    let errors: Vec<Diagnostic> = found
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    if errors.is_empty() {
+        Ok(body)
+    } else {
+        Err(ReplyError::Lint(errors).into())
+    }
+}
+
+/// Whether `d` (found in `linted`) says the JSON does not fit the typed
+/// model: a value of the wrong JSON type, or a boolean written as a string
+/// (which the linter only warns about, and the model does not read).
+pub(super) fn does_not_fit(d: &Diagnostic, linted: &Value) -> bool {
+    d.code == "wrong_type"
+        || (d.code == "non_canonical_value"
+            && linted
+                .pointer(&d.path)
+                .and_then(Value::as_str)
+                .is_some_and(|s| s == "true" || s == "false"))
+}
+
+fn illegal(draft: &Draft, kind: Kind, why: &'static str) -> ReplyError {
     ReplyError::Illegal {
-        reply: action.name(),
+        reply: draft.name(),
         kind,
         why,
     }
 }
 
-fn check(
-    action: &ReplyAction,
-    kind: Kind,
-    message: Option<&EventMessage>,
-) -> Result<(), ReplyError> {
+fn check(draft: &Draft, kind: Kind, message: Option<&EventMessage>) -> Result<(), ReplyError> {
+    use Draft as D;
     use Kind as K;
-    use ReplyAction as A;
-    if kind == K::Removed && *action != A::None {
+    if kind == K::Removed && !matches!(draft, D::None) {
         return Err(illegal(
-            action,
+            draft,
             kind,
             "the app is no longer in the space; Chat delivers no reply",
         ));
     }
-    let ok = match action {
-        A::None => true,
-        A::Message(_) | A::PrivateMessage { .. } | A::RequestConfig(_) => matches!(
+    let ok = match draft {
+        D::None => true,
+        D::Message(_) | D::PrivateMessage { .. } | D::RequestConfig(_) => matches!(
             kind,
             K::Message
                 | K::SlashCommand
@@ -67,65 +178,71 @@ fn check(
                 | K::LinkPreview
                 | K::DialogSubmit
         ),
-        A::UpdateMessage(_) => {
+        D::UpdateMessage(_) => {
             if kind != K::CardClicked {
                 return Err(illegal(
-                    action,
+                    draft,
                     kind,
                     "only a click on the app's own message can update it",
                 ));
             }
             if message.is_some_and(EventMessage::is_from_human) {
                 return Err(illegal(
-                    action,
+                    draft,
                     kind,
                     "the clicked message is a person's: use update_user_message_cards",
                 ));
             }
             true
         }
-        A::UpdateUserMessageCards(_) => {
+        D::UpdateUserMessageCards(_) => {
             kind == K::LinkPreview
                 || (kind == K::CardClicked && message.is_some_and(EventMessage::is_from_human))
         }
-        A::OpenDialog(_) => matches!(kind, K::DialogRequest | K::DialogSubmit),
-        A::CloseDialog { .. } | A::DialogError { .. } => {
+        D::OpenDialog(_) => matches!(kind, K::DialogRequest | K::DialogSubmit),
+        D::CloseDialog { .. } | D::DialogError { .. } => {
             matches!(kind, K::DialogSubmit | K::DialogCancel)
         }
-        A::Suggestions { .. } => matches!(kind, K::Autocomplete | K::WidgetUpdated),
-        A::AppHome(_) => matches!(kind, K::AppHome | K::SubmitForm | K::CardClicked),
+        D::Suggestions { .. } => matches!(kind, K::Autocomplete | K::WidgetUpdated),
+        D::AppHome(_) => matches!(kind, K::AppHome | K::SubmitForm | K::CardClicked),
     };
     if ok {
         Ok(())
     } else {
-        Err(illegal(action, kind, why_not(action)))
+        Err(illegal(draft, kind, why_not(draft)))
     }
 }
 
-fn why_not(action: &ReplyAction) -> &'static str {
-    match action {
-        ReplyAction::UpdateUserMessageCards(_) => {
+fn why_not(draft: &Draft) -> &'static str {
+    match draft {
+        Draft::UpdateUserMessageCards(_) => {
             "only link previews and clicks on a person's message update its cards"
         }
-        ReplyAction::OpenDialog(_) => {
+        Draft::OpenDialog(_) => {
             "dialogs open only in answer to a dialog request (a button with OPEN_DIALOG or a dialog command)"
         }
-        ReplyAction::CloseDialog { .. } | ReplyAction::DialogError { .. } => {
+        Draft::CloseDialog { .. } | Draft::DialogError { .. } => {
             "there is no open dialog to close or keep open"
         }
-        ReplyAction::Suggestions { .. } => "suggestions answer only a widget update (autocomplete)",
-        ReplyAction::AppHome(_) => "the app home card answers only app home events",
+        Draft::Suggestions { .. } => "suggestions answer only a widget update (autocomplete)",
+        Draft::AppHome(_) => "the app home card answers only app home events",
         _ => "Chat ignores this reply for this event",
     }
 }
 
 /// Puts the message in the event's thread unless it names one.
-fn in_thread(mut message: Message, event: &Event) -> Message {
-    if message.thread.is_none() {
+fn in_thread(mut message: Map<String, Value>, event: &Event) -> Map<String, Value> {
+    if !message.contains_key("thread") {
         if let Some(name) = event.thread().and_then(|t| t.name.clone()) {
-            message = message.in_thread(name);
+            message.insert("thread".into(), json!({ "name": name }));
         }
     }
+    message
+}
+
+/// Makes the message visible only to `user`.
+fn private_to(mut message: Map<String, Value>, user: String) -> Map<String, Value> {
+    message.insert("privateMessageViewer".into(), json!({ "name": user }));
     message
 }
 
@@ -133,63 +250,74 @@ fn to_value<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-fn with_response(message: Message, response: ActionResponse) -> Value {
-    to_value(&message.action_response(response))
+/// The members of a serialized model struct (always an object).
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(members) => members,
+        _ => Map::new(),
+    }
+}
+
+fn with_response(mut message: Map<String, Value>, response: ActionResponse) -> Value {
+    message.insert("actionResponse".into(), to_value(&response));
+    Value::Object(message)
+}
+
+/// A response that is only an `actionResponse`.
+fn response(response: ActionResponse) -> Value {
+    with_response(Map::new(), response)
 }
 
 /// The body, and where in it the message or card to lint is (a JSON
 /// Pointer) with its surface: linted in place, not copied.
 type Rendered = (Value, Option<(&'static str, Surface)>);
 
-fn classic_body(action: ReplyAction, event: &Event) -> Rendered {
-    use ReplyAction as A;
+fn classic_body(draft: Draft, event: &Event) -> Rendered {
+    use Draft as D;
     let message = |m: Value| (m, Some(("", Surface::Message)));
-    match action {
-        A::None => (json!({}), None),
-        A::Message(m) => message(to_value(&in_thread(m, event))),
-        A::PrivateMessage { user, message: m } => {
-            message(to_value(&in_thread(m, event).private_to(user)))
+    match draft {
+        D::None => (json!({}), None),
+        D::Message(m) => message(Value::Object(in_thread(m, event))),
+        D::PrivateMessage { user, message: m } => {
+            message(Value::Object(private_to(in_thread(m, event), user)))
         }
-        A::UpdateMessage(m) => message(with_response(m, ActionResponse::update_message())),
-        A::UpdateUserMessageCards(cards) => {
-            let mut m = Message::new();
-            m.cards_v2 = Some(cards);
+        D::UpdateMessage(m) => message(with_response(m, ActionResponse::update_message())),
+        D::UpdateUserMessageCards(cards) => {
+            let mut m = Map::new();
+            m.insert("cardsV2".into(), cards);
             message(with_response(
                 m,
                 ActionResponse::update_user_message_cards(),
             ))
         }
-        A::OpenDialog(card) => (
-            with_response(Message::new(), ActionResponse::dialog(card)),
+        D::OpenDialog(card) => (
+            json!({"actionResponse": {"type": "DIALOG", "dialogAction": {"dialog": {"body": card}}}}),
             Some(("/actionResponse/dialogAction/dialog/body", Surface::Dialog)),
         ),
-        A::CloseDialog { notification } => (
-            with_response(
-                Message::new(),
-                ActionResponse::dialog_status(StatusCode::Ok, notification.unwrap_or_default()),
-            ),
+        D::CloseDialog { notification } => (
+            response(ActionResponse::dialog_status(
+                StatusCode::Ok,
+                notification.unwrap_or_default(),
+            )),
             None,
         ),
-        A::DialogError { status, message } => (
-            with_response(
-                Message::new(),
-                ActionResponse::dialog_status(status, message),
-            ),
+        D::DialogError { status, message } => (
+            response(ActionResponse::dialog_status(status, message)),
             None,
         ),
-        A::RequestConfig(url) => (
-            with_response(Message::new(), ActionResponse::request_config(url)),
+        D::RequestConfig(url) => (response(ActionResponse::request_config(url)), None),
+        D::Suggestions { widget, items } => (
+            json!({"actionResponse": {
+                "type": "UPDATE_WIDGET",
+                "updatedWidget": {"widget": widget, "suggestions": {"items": items}},
+            }}),
             None,
         ),
-        A::Suggestions { widget, items } => (
-            with_response(Message::new(), ActionResponse::update_widget(widget, items)),
-            None,
-        ),
-        A::AppHome(card) => app_home_body(&card, event),
+        D::AppHome(card) => app_home_body(card, event),
     }
 }
 
-fn app_home_body(card: &Card, event: &Event) -> Rendered {
+fn app_home_body(card: Value, event: &Event) -> Rendered {
     if event.kind() == Kind::AppHome {
         (
             json!({"action": {"navigations": [{"pushCard": card}]}}),
@@ -206,38 +334,38 @@ fn app_home_body(card: &Card, event: &Event) -> Rendered {
     }
 }
 
-fn addon_body(action: ReplyAction, event: &Event) -> Rendered {
-    use ReplyAction as A;
+fn addon_body(draft: Draft, event: &Event) -> Rendered {
+    use Draft as D;
     let chat =
         |key: &str, inner: Value| json!({"hostAppDataAction": {"chatDataAction": {key: inner}}});
-    let create = |m: Message| {
+    let create = |m: Map<String, Value>| {
         (
-            chat("createMessageAction", json!({"message": to_value(&m)})),
+            chat("createMessageAction", json!({"message": m})),
             Some((
                 "/hostAppDataAction/chatDataAction/createMessageAction/message",
                 Surface::Message,
             )),
         )
     };
-    match action {
-        A::None => (json!({}), None),
-        A::Message(m) => create(in_thread(m, event)),
-        A::PrivateMessage { user, message } => create(in_thread(message, event).private_to(user)),
-        A::UpdateMessage(m) => (
-            chat("updateMessageAction", json!({"message": to_value(&m)})),
+    match draft {
+        D::None => (json!({}), None),
+        D::Message(m) => create(in_thread(m, event)),
+        D::PrivateMessage { user, message } => create(private_to(in_thread(message, event), user)),
+        D::UpdateMessage(m) => (
+            chat("updateMessageAction", json!({"message": m})),
             Some((
                 "/hostAppDataAction/chatDataAction/updateMessageAction/message",
                 Surface::Message,
             )),
         ),
-        A::UpdateUserMessageCards(cards) => (
+        D::UpdateUserMessageCards(cards) => (
             chat("updateInlinePreviewAction", json!({"cardsV2": cards})),
             Some((
                 "/hostAppDataAction/chatDataAction/updateInlinePreviewAction",
                 Surface::Message,
             )),
         ),
-        A::OpenDialog(card) => {
+        D::OpenDialog(card) => {
             if event.kind() == Kind::DialogRequest {
                 (
                     json!({"action": {"navigations": [{"pushCard": card}]}}),
@@ -250,7 +378,7 @@ fn addon_body(action: ReplyAction, event: &Event) -> Rendered {
                 )
             }
         }
-        A::CloseDialog { notification } => {
+        D::CloseDialog { notification } => {
             let close = json!([{"endNavigation": {"action": "CLOSE_DIALOG"}}]);
             let action = match notification {
                 Some(text) => json!({"navigations": close, "notification": {"text": text}}),
@@ -258,20 +386,20 @@ fn addon_body(action: ReplyAction, event: &Event) -> Rendered {
             };
             (json!({"action": action}), None)
         }
-        A::DialogError { message, .. } => {
+        D::DialogError { message, .. } => {
             (json!({"action": {"notification": {"text": message}}}), None)
         }
-        A::RequestConfig(url) => (
+        D::RequestConfig(url) => (
             json!({"basicAuthorizationPrompt": {"authorizationUrl": url, "resource": "gchat"}}),
             None,
         ),
-        A::Suggestions { widget, items } => {
+        D::Suggestions { widget, items } => {
             let update = json!({"widgetId": widget, "selectionInputWidgetSuggestions": {"suggestions": items}});
             (
                 json!({"action": {"modifyOperations": [{"updateWidget": update}]}}),
                 None,
             )
         }
-        A::AppHome(card) => app_home_body(&card, event),
+        D::AppHome(card) => app_home_body(card, event),
     }
 }
