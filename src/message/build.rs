@@ -104,7 +104,7 @@ impl Message {
     /// Sets how Chat treats this reply.
     #[must_use]
     pub fn action_response(mut self, response: ActionResponse) -> Self {
-        self.action_response = Some(response);
+        self.action_response = Some(Box::new(response));
         self
     }
 }
@@ -154,7 +154,7 @@ impl ActionResponse {
     /// Open (or replace) a dialog.
     pub fn dialog(body: Card) -> Self {
         let dialog = Dialog {
-            body: Some(body),
+            body: Some(Box::new(body)),
             ..Dialog::default()
         };
         let action = DialogAction {
@@ -162,7 +162,7 @@ impl ActionResponse {
             ..DialogAction::default()
         };
         Self {
-            dialog_action: Some(action),
+            dialog_action: Some(Box::new(action)),
             ..Self::of(ActionResponseType::Dialog)
         }
     }
@@ -180,7 +180,7 @@ impl ActionResponse {
             ..DialogAction::default()
         };
         Self {
-            dialog_action: Some(action),
+            dialog_action: Some(Box::new(action)),
             ..Self::of(ActionResponseType::Dialog)
         }
     }
@@ -234,11 +234,11 @@ impl Card {
     /// Sets the fixed footer (dialogs): a primary button and maybe a secondary one.
     #[must_use]
     pub fn footer(mut self, primary: Button, secondary: Option<Button>) -> Self {
-        self.fixed_footer = Some(CardFixedFooter {
+        self.fixed_footer = Some(Box::new(CardFixedFooter {
             primary_button: Some(primary),
             secondary_button: secondary,
             ..CardFixedFooter::default()
-        });
+        }));
         self
     }
 
@@ -323,7 +323,7 @@ impl Widget {
     /// A text paragraph with all its options.
     pub fn paragraph(paragraph: TextParagraph) -> Self {
         Self {
-            text_paragraph: Some(paragraph),
+            text_paragraph: Some(Box::new(paragraph)),
             ..Self::default()
         }
     }
@@ -336,7 +336,7 @@ impl Widget {
             ..Image::default()
         };
         Self {
-            image: Some(image),
+            image: Some(Box::new(image)),
             ..Self::default()
         }
     }
@@ -344,7 +344,7 @@ impl Widget {
     /// Decorated text.
     pub fn decorated(text: DecoratedText) -> Self {
         Self {
-            decorated_text: Some(text),
+            decorated_text: Some(Box::new(text)),
             ..Self::default()
         }
     }
@@ -356,7 +356,7 @@ impl Widget {
             ..ButtonList::default()
         };
         Self {
-            button_list: Some(list),
+            button_list: Some(Box::new(list)),
             ..Self::default()
         }
     }
@@ -364,7 +364,7 @@ impl Widget {
     /// A text input.
     pub fn text_input(input: TextInput) -> Self {
         Self {
-            text_input: Some(input),
+            text_input: Some(Box::new(input)),
             ..Self::default()
         }
     }
@@ -372,7 +372,7 @@ impl Widget {
     /// A selection input.
     pub fn selection(input: SelectionInput) -> Self {
         Self {
-            selection_input: Some(input),
+            selection_input: Some(Box::new(input)),
             ..Self::default()
         }
     }
@@ -380,7 +380,7 @@ impl Widget {
     /// A date/time picker.
     pub fn date_time(picker: DateTimePicker) -> Self {
         Self {
-            date_time_picker: Some(picker),
+            date_time_picker: Some(Box::new(picker)),
             ..Self::default()
         }
     }
@@ -396,7 +396,7 @@ impl Widget {
     /// A grid.
     pub fn grid(grid: Grid) -> Self {
         Self {
-            grid: Some(grid),
+            grid: Some(Box::new(grid)),
             ..Self::default()
         }
     }
@@ -405,10 +405,10 @@ impl Widget {
     pub fn columns(first: Column, second: Option<Column>) -> Self {
         let items = std::iter::once(first).chain(second).collect();
         Self {
-            columns: Some(Columns {
+            columns: Some(Box::new(Columns {
                 column_items: Some(items),
                 ..Columns::default()
-            }),
+            })),
             ..Self::default()
         }
     }
@@ -420,7 +420,7 @@ impl Widget {
             ..ChipList::default()
         };
         Self {
-            chip_list: Some(list),
+            chip_list: Some(Box::new(list)),
             ..Self::default()
         }
     }
@@ -432,7 +432,7 @@ impl Widget {
             ..Carousel::default()
         };
         Self {
-            carousel: Some(carousel),
+            carousel: Some(Box::new(carousel)),
             ..Self::default()
         }
     }
@@ -492,7 +492,7 @@ impl DecoratedText {
     /// Sets the icon before the text.
     #[must_use]
     pub fn start_icon(mut self, icon: Icon) -> Self {
-        self.start_icon = Some(icon);
+        self.start_icon = Some(Box::new(icon));
         self
     }
 
@@ -506,28 +506,28 @@ impl DecoratedText {
     /// Sets what a click does.
     #[must_use]
     pub fn on_click(mut self, on_click: impl Into<OnClick>) -> Self {
-        self.on_click = Some(on_click.into());
+        self.on_click = Some(Box::new(on_click.into()));
         self
     }
 
     /// Ends with a button (replacing a switch or end icon: one at most).
     #[must_use]
     pub fn end_button(mut self, button: Button) -> Self {
-        (self.button, self.switch_control, self.end_icon) = (Some(button), None, None);
+        (self.button, self.switch_control, self.end_icon) = (Some(Box::new(button)), None, None);
         self
     }
 
     /// Ends with a switch or checkbox (replacing a button or end icon).
     #[must_use]
     pub fn end_switch(mut self, switch: SwitchControl) -> Self {
-        (self.button, self.switch_control, self.end_icon) = (None, Some(switch), None);
+        (self.button, self.switch_control, self.end_icon) = (None, Some(Box::new(switch)), None);
         self
     }
 
     /// Ends with an icon (replacing a button or switch).
     #[must_use]
     pub fn end_icon(mut self, icon: Icon) -> Self {
-        (self.button, self.switch_control, self.end_icon) = (None, None, Some(icon));
+        (self.button, self.switch_control, self.end_icon) = (None, None, Some(Box::new(icon)));
         self
     }
 }
@@ -537,7 +537,7 @@ impl Button {
     pub fn new(text: impl Into<String>, on_click: impl Into<OnClick>) -> Self {
         Self {
             text: Some(text.into()),
-            on_click: Some(on_click.into()),
+            on_click: Some(Box::new(on_click.into())),
             ..Self::default()
         }
     }
@@ -549,9 +549,9 @@ impl Button {
         on_click: impl Into<OnClick>,
     ) -> Self {
         Self {
-            icon: Some(icon),
+            icon: Some(Box::new(icon)),
             alt_text: Some(alt_text.into()),
-            on_click: Some(on_click.into()),
+            on_click: Some(Box::new(on_click.into())),
             ..Self::default()
         }
     }
@@ -801,7 +801,7 @@ impl Chip {
     pub fn new(label: impl Into<String>, on_click: impl Into<OnClick>) -> Self {
         Self {
             label: Some(label.into()),
-            on_click: Some(on_click.into()),
+            on_click: Some(Box::new(on_click.into())),
             ..Self::default()
         }
     }

@@ -70,9 +70,11 @@ impl Reply {
                 message: message(m)?,
             },
             D::UpdateMessage(m) => ReplyAction::UpdateMessage(message(m)?),
-            D::UpdateUserMessageCards(cards) => ReplyAction::UpdateUserMessageCards(
-                typed::<Vec<CardWithId>>(&cards, "/cardsV2", None)?,
-            ),
+            D::UpdateUserMessageCards(cards) => {
+                ReplyAction::UpdateUserMessageCards(typed::<Vec<CardWithId>>(
+                    &cards, "/cardsV2", None,
+                )?)
+            }
             D::OpenDialog(c) => ReplyAction::OpenDialog(card(c, Surface::Dialog)?),
             D::CloseDialog { notification } => ReplyAction::CloseDialog { notification },
             D::DialogError { status, message } => ReplyAction::DialogError { status, message },
@@ -111,7 +113,10 @@ pub(in crate::app) fn draft(value: Value, event: &Event) -> Result<(Draft, Sourc
         }
     };
     let Some(kind) = object.remove("type") else {
-        return Ok((Draft::Message(message(Value::Object(object), "")?), Some("")));
+        return Ok((
+            Draft::Message(message(Value::Object(object), "")?),
+            Some(""),
+        ));
     };
     let mut fields = Fields(&mut object);
     let draft = match kind.as_str().unwrap_or_default() {
@@ -120,9 +125,10 @@ pub(in crate::app) fn draft(value: Value, event: &Event) -> Result<(Draft, Sourc
         "private" => {
             let user = match fields.optional::<String>("user")? {
                 Some(user) => user,
-                None => event.user().and_then(|u| u.name.clone()).ok_or_else(|| {
-                    invalid("/user", "the event has no user: name the viewer")
-                })?,
+                None => event
+                    .user()
+                    .and_then(|u| u.name.clone())
+                    .ok_or_else(|| invalid("/user", "the event has no user: name the viewer"))?,
             };
             Draft::PrivateMessage {
                 user,
@@ -144,7 +150,9 @@ pub(in crate::app) fn draft(value: Value, event: &Event) -> Result<(Draft, Sourc
         "dialogError" => Draft::DialogError {
             status: fields
                 .optional::<String>("status")?
-                .map_or(StatusCode::InvalidArgument, |s| StatusCode::from(s.as_str())),
+                .map_or(StatusCode::InvalidArgument, |s| {
+                    StatusCode::from(s.as_str())
+                }),
             message: fields.required("message")?,
         },
         "requestConfig" => Draft::RequestConfig(fields.required("url")?),

@@ -104,7 +104,11 @@ pub(in crate::app) type Source = Option<&'static str>;
 /// The refusals come in the order a typed reply meets them: a JSON reply
 /// that does not fit the model (`invalid_reply`), then a reply the event
 /// does not take (`illegal_reply`), then lint errors (`reply_fails_lint`).
-pub(in crate::app) fn render(draft: Draft, event: &Event, source: Source) -> Result<Value, AppError> {
+pub(in crate::app) fn render(
+    draft: Draft,
+    event: &Event,
+    source: Source,
+) -> Result<Value, AppError> {
     let legal = check(&draft, event.kind(), event.message());
     let (body, lint_target) = if event.inner_format() == Format::Addon {
         addon_body(draft, event)

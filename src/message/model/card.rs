@@ -17,7 +17,7 @@ model! {
         /// Navigation id (add-ons); Chat apps may keep state here.
         name: String,
         /// Buttons fixed at the bottom (dialogs only, in Chat).
-        fixed_footer: CardFixedFooter,
+        fixed_footer: Box<CardFixedFooter>,
         /// `PEEK` or `REPLACE` (add-ons only).
         display_style: DisplayStyle,
         /// Header of a peek card (add-ons only).
@@ -87,7 +87,7 @@ model! {
         /// How many widgets stay visible when collapsed.
         uncollapsible_widgets_count: Int32,
         /// Custom expand and collapse buttons.
-        collapse_control: CollapseControl,
+        collapse_control: Box<CollapseControl>,
     }
 }
 
@@ -109,7 +109,7 @@ model! {
         /// The menu label.
         action_label: String,
         /// What it does.
-        on_click: OnClick,
+        on_click: Box<OnClick>,
     }
 }
 

@@ -25,7 +25,7 @@ model! {
         /// Plain-text description of the cards, for notifications.
         fallback_text: String,
         /// How a synchronous reply acts (new message, update, dialog, ...).
-        action_response: ActionResponse,
+        action_response: Box<ActionResponse>,
         /// Attachments (upload tokens).
         attachment: Vec<Value>,
         /// A quoted message.
@@ -61,7 +61,7 @@ model! {
         /// For `REQUEST_CONFIG`: where the user configures or signs in.
         url: String,
         /// For `DIALOG`: the dialog to show, or the status that closes it.
-        dialog_action: DialogAction,
+        dialog_action: Box<DialogAction>,
         /// For `UPDATE_WIDGET`: autocomplete suggestions.
         updated_widget: UpdatedWidget,
     }
@@ -101,7 +101,7 @@ model! {
     /// A dialog.
     pub struct Dialog {
         /// Its content.
-        body: Card,
+        body: Box<Card>,
     }
 }
 

@@ -10,11 +10,11 @@ model! {
         /// The label.
         text: String,
         /// The icon.
-        icon: Icon,
+        icon: Box<Icon>,
         /// Background color (makes the button `FILLED`).
         color: Color,
         /// What a click does (required).
-        on_click: OnClick,
+        on_click: Box<OnClick>,
         /// Whether it is disabled.
         disabled: bool,
         /// Alternative text for accessibility.
@@ -124,7 +124,7 @@ model! {
     /// One overflow menu item.
     pub struct OverflowMenuItem {
         /// Its icon.
-        start_icon: Icon,
+        start_icon: Box<Icon>,
         /// Its label (required).
         text: String,
         /// What it does (required; nested menus are dropped).

@@ -14,29 +14,29 @@ model! {
         /// An id for updates (add-ons).
         id: String,
         /// Text.
-        text_paragraph: TextParagraph,
+        text_paragraph: Box<TextParagraph>,
         /// An image.
-        image: Image,
+        image: Box<Image>,
         /// Text with decorations.
-        decorated_text: DecoratedText,
+        decorated_text: Box<DecoratedText>,
         /// Buttons.
-        button_list: ButtonList,
+        button_list: Box<ButtonList>,
         /// A text field.
-        text_input: TextInput,
+        text_input: Box<TextInput>,
         /// Checkboxes, radio buttons, switches, a dropdown or a multiselect.
-        selection_input: SelectionInput,
+        selection_input: Box<SelectionInput>,
         /// A date and/or time.
-        date_time_picker: DateTimePicker,
+        date_time_picker: Box<DateTimePicker>,
         /// A line.
         divider: Divider,
         /// A grid of items.
-        grid: Grid,
+        grid: Box<Grid>,
         /// Up to two columns.
-        columns: Columns,
+        columns: Box<Columns>,
         /// Chips.
-        chip_list: ChipList,
+        chip_list: Box<ChipList>,
         /// A carousel of small cards.
-        carousel: Carousel,
+        carousel: Box<Carousel>,
     }
 }
 
@@ -72,7 +72,7 @@ model! {
         /// The URL (HTTPS; required).
         image_url: String,
         /// What a click does.
-        on_click: OnClick,
+        on_click: Box<OnClick>,
         /// Alternative text.
         alt_text: String,
     }
@@ -82,9 +82,9 @@ model! {
     /// `decoratedText`.
     pub struct DecoratedText {
         /// Deprecated: use `startIcon`.
-        icon: Icon,
+        icon: Box<Icon>,
         /// The icon before the text.
-        start_icon: Icon,
+        start_icon: Box<Icon>,
         /// `TOP`, `MIDDLE` or `BOTTOM`.
         start_icon_vertical_alignment: String,
         /// Text above.
@@ -102,13 +102,13 @@ model! {
         /// Text below, as a paragraph.
         bottom_label_text: TextParagraph,
         /// What a click does.
-        on_click: OnClick,
+        on_click: Box<OnClick>,
         /// A button at the end (one of `button`, `switchControl`, `endIcon`).
-        button: Button,
+        button: Box<Button>,
         /// A switch or checkbox at the end.
-        switch_control: SwitchControl,
+        switch_control: Box<SwitchControl>,
         /// An icon at the end.
-        end_icon: Icon,
+        end_icon: Box<Icon>,
     }
 }
 
@@ -267,7 +267,7 @@ model! {
         /// Number of columns.
         column_count: Int32,
         /// What a click on any item does (its id is added to the parameters).
-        on_click: OnClick,
+        on_click: Box<OnClick>,
     }
 }
 
@@ -323,11 +323,11 @@ model! {
     /// A chip.
     pub struct Chip {
         /// Its icon.
-        icon: Icon,
+        icon: Box<Icon>,
         /// Its label.
         label: String,
         /// What a click does.
-        on_click: OnClick,
+        on_click: Box<OnClick>,
         /// Deprecated: use `disabled`.
         enabled: bool,
         /// Whether it is disabled.
