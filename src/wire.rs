@@ -529,6 +529,143 @@ impl<E: for<'a> From<&'a str>> Visitor<'_> for EnumVisitor<E> {
     }
 }
 
+/// A field's name on the wire: the one given, or the field's in camelCase
+/// (computed at compile time).
+macro_rules! wire_name {
+    ($field:ident, $wire:literal) => {
+        $wire
+    };
+    ($field:ident) => {{
+        const SNAKE: &str = stringify!($field);
+        const LEN: usize = $crate::wire::camel_len(SNAKE);
+        const BYTES: [u8; LEN] = $crate::wire::camel(SNAKE);
+        // invariant: evaluated at compile time; a Rust identifier is ASCII.
+        const NAME: &str = match ::core::str::from_utf8(&BYTES) {
+            Ok(name) => name,
+            Err(_) => panic!("a field name is ASCII"),
+        };
+        NAME
+    }};
+}
+pub(crate) use wire_name;
+
+/// Writes `Deserialize` for a struct whose unknown fields go into its
+/// `extra` (the event model): one pass over the keys, each read into its
+/// field or kept in `extra`, in arrival order.
+///
+/// Serde's derive reads such a struct (`#[serde(flatten)] extra`) by
+/// buffering the whole object into its private `Content` tree and reading
+/// each field back out of it: twice the work for every event, and the
+/// largest part of the event model's code in the wasm module. The struct
+/// keeps its derived `Serialize`; errors still come from serde_json, with
+/// the line and column that [`crate::event`] turns into a path.
+///
+/// `required` fields are refused when missing (serde's `missing field`),
+/// `lenient` ones are [`lenient_bool`]s, and the rest take their default.
+/// Every field must be listed: the struct is destructured without `..`.
+macro_rules! deserialize_struct {
+    (
+        $name:ident {
+            $(required: [$( $req:ident $(as $req_wire:literal)? ),* $(,)?],)?
+            $(lenient: [$( $len:ident $(as $len_wire:literal)? ),* $(,)?],)?
+            fields: [$( $field:ident $(as $wire:literal)? ),* $(,)?] $(,)?
+        }
+    ) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Fields;
+                impl<'de> ::serde::de::Visitor<'de> for Fields {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<$name, A::Error> {
+                        use $crate::wire::wire_name;
+                        let mut out = $name::default();
+                        $($( let mut $req = false; )*)?
+                        while let Some($crate::wire::Key(key)) = map.next_key()? {
+                            $($( if key == wire_name!($req $(, $req_wire)?) {
+                                out.$req = map.next_value()?;
+                                $req = true;
+                                continue;
+                            } )*)?
+                            $($( if key == wire_name!($len $(, $len_wire)?) {
+                                out.$len = map.next_value_seed($crate::wire::LenientBool)?;
+                                continue;
+                            } )*)?
+                            $( if key == wire_name!($field $(, $wire)?) {
+                                out.$field = map.next_value()?;
+                                continue;
+                            } )*
+                            out.extra.insert(key.into_owned(), map.next_value()?);
+                        }
+                        $($( if !$req {
+                            return Err(::serde::de::Error::missing_field(
+                                wire_name!($req $(, $req_wire)?),
+                            ));
+                        } )*)?
+                        // Every field is listed above (a compile error otherwise).
+                        let $name {
+                            $($( $req: _, )*)?
+                            $($( $len: _, )*)?
+                            $( $field: _, )*
+                            extra: _,
+                        } = &out;
+                        Ok(out)
+                    }
+                }
+                d.deserialize_map(Fields)
+            }
+        }
+    };
+}
+pub(crate) use deserialize_struct;
+
+/// An object key, borrowed from the input when it has no escapes.
+pub(crate) struct Key<'de>(pub(crate) std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Reads a [`lenient_bool`] field's value from a map.
+pub(crate) struct LenientBool;
+
+impl<'de> de::DeserializeSeed<'de> for LenientBool {
+    type Value = Option<bool>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<bool>, D::Error> {
+        lenient_bool::deserialize(d)
+    }
+}
+
 /// A boolean that also accepts the strings `"true"` and `"false"` (seen in
 /// Google's documentation tables). Always emitted as a JSON boolean.
 pub(crate) mod lenient_bool {

@@ -1,17 +1,17 @@
 //! The Google Workspace add-on event object: `commonEventObject`,
 //! `authorizationEventObject` and `chat` with one payload.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-use crate::wire::{Extra, lenient_bool};
+use crate::wire::{Extra, deserialize_struct, lenient_bool};
 
 use super::{
     AppCommandMetadata, CommonEventObject, DialogEventType, EventType, Message, Space, Thread, User,
 };
 
 /// An interaction event in the Workspace add-on format.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -29,8 +29,13 @@ pub struct AddonEvent {
     pub extra: Extra,
 }
 
+deserialize_struct!(AddonEvent {
+    required: [chat],
+    fields: [common_event_object, authorization_event_object],
+});
+
 /// `authorizationEventObject`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -49,8 +54,12 @@ pub struct AuthorizationEventObject {
     pub extra: Extra,
 }
 
+deserialize_struct!(AuthorizationEventObject {
+    fields: [system_id_token, user_oauth_token, user_id_token],
+});
+
 /// The `chat` object: who, when, and one payload saying what happened.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -90,6 +99,10 @@ pub struct ChatEvent {
     pub extra: Extra,
 }
 
+deserialize_struct!(ChatEvent {
+    fields: [user, event_time, event_type as "type", space, message_payload, added_to_space_payload, removed_from_space_payload, button_clicked_payload, widget_updated_payload, app_command_payload],
+});
+
 /// The content of any `…Payload`. Which fields appear depends on the payload:
 ///
 /// | payload | fields |
@@ -100,7 +113,7 @@ pub struct ChatEvent {
 /// | `buttonClickedPayload` | `message`, `space`, `isDialogEvent`, `dialogEventType` |
 /// | `widgetUpdatedPayload` | `space`, `message` |
 /// | `appCommandPayload` | `appCommandMetadata`, `message`, `space`, `thread`, `configCompleteRedirectUri`, `isDialogEvent`, `dialogEventType` |
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -142,6 +155,18 @@ pub struct ChatPayload {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+deserialize_struct!(ChatPayload {
+    lenient: [is_dialog_event, interaction_add],
+    fields: [
+        message,
+        space,
+        thread,
+        config_complete_redirect_uri,
+        dialog_event_type,
+        app_command_metadata
+    ],
+});
 
 /// Which payload an add-on event carries.
 #[derive(Clone, Copy, Debug, PartialEq)]

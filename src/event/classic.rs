@@ -1,13 +1,13 @@
 //! The classic interaction event: a JSON object with a top-level `type`.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::wire::{Extra, Int64, lenient_bool, open_enum};
+use crate::wire::{Extra, Int64, deserialize_struct, lenient_bool, open_enum};
 
 use super::{CommonEventObject, Message, Space, Thread, User};
 
 /// An interaction event in the Chat API format (`type` at the top level).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -64,6 +64,12 @@ pub struct ClassicEvent {
     pub extra: Extra,
 }
 
+deserialize_struct!(ClassicEvent {
+    required: [event_type as "type"],
+    lenient: [is_dialog_event],
+    fields: [event_time, token, thread_key, message, user, thread, space, action, config_complete_redirect_url, dialog_event_type, common, app_command_metadata],
+});
+
 open_enum! {
     /// `Event.type`.
     #[derive(Default)]
@@ -105,7 +111,7 @@ open_enum! {
 }
 
 /// `Event.action`: the action of the clicked card element.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -121,8 +127,12 @@ pub struct FormAction {
     pub extra: Extra,
 }
 
+deserialize_struct!(FormAction {
+    fields: [action_method_name, parameters],
+});
+
 /// One `{key, value}` action parameter.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -138,11 +148,15 @@ pub struct ActionParameter {
     pub extra: Extra,
 }
 
+deserialize_struct!(ActionParameter {
+    fields: [key, value],
+});
+
 // Read through serde (an event type), inside the message model.
 impl crate::wire::FromJson for ActionParameter {}
 
 /// `appCommandMetadata`: which command was used.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -157,6 +171,10 @@ pub struct AppCommandMetadata {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+deserialize_struct!(AppCommandMetadata {
+    fields: [app_command_id, app_command_type],
+});
 
 open_enum! {
     /// `AppCommandType`.

@@ -1,13 +1,13 @@
 //! `CommonEventObject`: the client facts and form inputs every interaction carries.
 
 use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::wire::{Extra, Int32, Int64, lenient_bool, open_enum};
+use crate::wire::{Extra, Int32, Int64, deserialize_struct, lenient_bool, open_enum};
 
 /// What the client sent with an interaction (`common` in classic events,
 /// `commonEventObject` in add-on events).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -39,6 +39,18 @@ pub struct CommonEventObject {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+deserialize_struct!(CommonEventObject {
+    fields: [
+        user_locale,
+        host_app,
+        platform,
+        time_zone,
+        form_inputs,
+        parameters,
+        invoked_function
+    ],
+});
 
 open_enum! {
     /// `CommonEventObject.hostApp`.
@@ -83,7 +95,7 @@ open_enum! {
 }
 
 /// `CommonEventObject.timeZone`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -99,8 +111,12 @@ pub struct TimeZone {
     pub extra: Extra,
 }
 
+deserialize_struct!(TimeZone {
+    fields: [id, offset],
+});
+
 /// The value of one input widget, as sent (`Inputs`). Use [`Inputs::value`] for a typed view.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -122,8 +138,12 @@ pub struct Inputs {
     pub extra: Extra,
 }
 
+deserialize_struct!(Inputs {
+    fields: [string_inputs, date_time_input, date_input, time_input],
+});
+
 /// `Inputs.stringInputs`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -136,8 +156,10 @@ pub struct StringInputs {
     pub extra: Extra,
 }
 
+deserialize_struct!(StringInputs { fields: [value] });
+
 /// `Inputs.dateTimeInput`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -164,8 +186,13 @@ pub struct DateTimeInput {
     pub extra: Extra,
 }
 
+deserialize_struct!(DateTimeInput {
+    lenient: [has_date, has_time],
+    fields: [ms_since_epoch],
+});
+
 /// `Inputs.dateInput`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -178,8 +205,12 @@ pub struct DateInput {
     pub extra: Extra,
 }
 
+deserialize_struct!(DateInput {
+    fields: [ms_since_epoch],
+});
+
 /// `Inputs.timeInput`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -194,6 +225,10 @@ pub struct TimeInput {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+deserialize_struct!(TimeInput {
+    fields: [hours, minutes],
+});
 
 /// A typed form input value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -1,16 +1,16 @@
 //! `Message` as it arrives in events, with its thread, annotations and attachments.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-use crate::wire::{Extra, Int32, Int64, lenient_bool, open_enum};
+use crate::wire::{Extra, Int32, Int64, deserialize_struct, lenient_bool, open_enum};
 
 use super::{Space, User};
 
 /// A message as Chat sends it to an app.
 ///
 /// Cards are kept as JSON here; `gchat::message` models what an app sends.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ts", tsify(rename = "EventMessage"))]
 #[serde(rename_all = "camelCase")]
@@ -95,6 +95,11 @@ pub struct Message {
     pub extra: Extra,
 }
 
+deserialize_struct!(Message {
+    lenient: [thread_reply, silent],
+    fields: [name, sender, create_time, last_update_time, delete_time, text, formatted_text, cards, cards_v2 as "cardsV2", annotations, thread, space, fallback_text, argument_text, slash_command, attachment, matched_url, client_assigned_message_id, private_message_viewer, accessory_widgets],
+});
+
 impl Message {
     /// Whether a person (not an app) sent this message.
     pub fn is_from_human(&self) -> bool {
@@ -106,7 +111,7 @@ impl Message {
 }
 
 /// A thread of messages.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -122,11 +127,15 @@ pub struct Thread {
     pub extra: Extra,
 }
 
+deserialize_struct!(Thread {
+    fields: [name, thread_key],
+});
+
 // Read through serde (an event type), inside the message model.
 impl crate::wire::FromJson for Thread {}
 
 /// A span of the message text with a meaning: a mention, a command, a rich link.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -157,6 +166,10 @@ pub struct Annotation {
     pub extra: Extra,
 }
 
+deserialize_struct!(Annotation {
+    fields: [annotation_type as "type", start_index, length, user_mention, slash_command, rich_link_metadata, custom_emoji_metadata],
+});
+
 open_enum! {
     /// `Annotation.type`.
     pub enum AnnotationType {
@@ -174,7 +187,7 @@ open_enum! {
 }
 
 /// `Annotation.userMention`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -190,8 +203,12 @@ pub struct UserMention {
     pub extra: Extra,
 }
 
+deserialize_struct!(UserMention {
+    fields: [user, mention_type as "type"],
+});
+
 /// `Annotation.slashCommand`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -220,8 +237,13 @@ pub struct SlashCommandMetadata {
     pub extra: Extra,
 }
 
+deserialize_struct!(SlashCommandMetadata {
+    lenient: [triggers_dialog],
+    fields: [bot, command_type as "type", command_name, command_id],
+});
+
 /// `Annotation.richLinkMetadata`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -237,8 +259,12 @@ pub struct RichLinkMetadata {
     pub extra: Extra,
 }
 
+deserialize_struct!(RichLinkMetadata {
+    fields: [uri, rich_link_type],
+});
+
 /// `Message.slashCommand`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -251,8 +277,12 @@ pub struct SlashCommand {
     pub extra: Extra,
 }
 
+deserialize_struct!(SlashCommand {
+    fields: [command_id],
+});
+
 /// A file attached to a message.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -286,8 +316,21 @@ pub struct Attachment {
     pub extra: Extra,
 }
 
+deserialize_struct!(Attachment {
+    fields: [
+        name,
+        content_name,
+        content_type,
+        attachment_data_ref,
+        drive_data_ref,
+        thumbnail_uri,
+        download_uri,
+        source
+    ],
+});
+
 /// `Message.matchedUrl`: the link that triggered a link preview.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -299,3 +342,5 @@ pub struct MatchedUrl {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+deserialize_struct!(MatchedUrl { fields: [url] });

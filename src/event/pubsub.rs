@@ -1,15 +1,15 @@
 //! Pub/Sub push envelopes and the Google Workspace Events space events they carry.
 
 use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-use crate::wire::{Extra, open_enum};
+use crate::wire::{Extra, deserialize_struct, open_enum};
 
 use super::{Event, Message, Space, User};
 
 /// A Pub/Sub push request body: `{"message":{"data","attributes",…},"subscription"}`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -24,8 +24,13 @@ pub struct PushEnvelope {
     pub extra: Extra,
 }
 
+deserialize_struct!(PushEnvelope {
+    required: [message],
+    fields: [subscription],
+});
+
 /// `PushEnvelope.message`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -47,6 +52,10 @@ pub struct PushMessage {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+deserialize_struct!(PushMessage {
+    fields: [data, attributes, message_id, publish_time],
+});
 
 impl PushMessage {
     /// One attribute.
@@ -149,7 +158,7 @@ impl SpaceEventType {
 
 /// The data of a space event. Single events fill one of `message`, `reaction`,
 /// `membership`, `space`; batch events fill the plural field with one entry each.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -184,6 +193,19 @@ pub struct SpaceEventData {
     pub extra: Extra,
 }
 
+deserialize_struct!(SpaceEventData {
+    fields: [
+        message,
+        messages,
+        reaction,
+        reactions,
+        membership,
+        memberships,
+        space,
+        spaces
+    ],
+});
+
 impl SpaceEventData {
     /// The entries of a batch event, or this event alone.
     pub fn entries(&self) -> &[SpaceEventData] {
@@ -200,7 +222,7 @@ impl SpaceEventData {
 }
 
 /// An emoji reaction on a message.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -219,8 +241,12 @@ pub struct Reaction {
     pub extra: Extra,
 }
 
+deserialize_struct!(Reaction {
+    fields: [name, user, emoji],
+});
+
 /// A membership of a user or group in a space.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -250,3 +276,15 @@ pub struct Membership {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+deserialize_struct!(Membership {
+    fields: [
+        name,
+        state,
+        role,
+        member,
+        group_member,
+        create_time,
+        delete_time
+    ],
+});

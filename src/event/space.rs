@@ -1,11 +1,11 @@
 //! `Space`: where a conversation happens.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::wire::{Extra, Int32, lenient_bool, open_enum};
+use crate::wire::{Extra, Int32, deserialize_struct, lenient_bool, open_enum};
 
 /// A Chat space: a named space, a group chat or a direct message.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -89,6 +89,11 @@ pub struct Space {
     pub extra: Extra,
 }
 
+deserialize_struct!(Space {
+    lenient: [single_user_bot_dm, threaded, external_user_allowed, import_mode, admin_installed],
+    fields: [name, legacy_type as "type", space_type, display_name, space_threading_state, space_details, space_history_state, create_time, last_active_time, membership_count, access_settings, customer, space_uri],
+});
+
 impl Space {
     /// Whether this space is a direct message, by either the current or the deprecated field.
     pub fn is_direct_message(&self) -> bool {
@@ -151,7 +156,7 @@ open_enum! {
 }
 
 /// `Space.spaceDetails`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -167,8 +172,12 @@ pub struct SpaceDetails {
     pub extra: Extra,
 }
 
+deserialize_struct!(SpaceDetails {
+    fields: [description, guidelines],
+});
+
 /// `Space.membershipCount`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -184,8 +193,12 @@ pub struct MembershipCount {
     pub extra: Extra,
 }
 
+deserialize_struct!(MembershipCount {
+    fields: [joined_direct_human_user_count, joined_group_count],
+});
+
 /// `Space.accessSettings`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -200,3 +213,7 @@ pub struct AccessSettings {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+deserialize_struct!(AccessSettings {
+    fields: [access_state, audience],
+});

@@ -1,11 +1,11 @@
 //! `User`: a person or an app in Chat.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::wire::{Extra, lenient_bool, open_enum};
+use crate::wire::{Extra, deserialize_struct, lenient_bool, open_enum};
 
 /// A Chat user: the human who triggered an event, a message sender, a mentioned user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -39,6 +39,11 @@ pub struct User {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+deserialize_struct!(User {
+    lenient: [is_anonymous],
+    fields: [name, display_name, domain_id, user_type as "type", email, avatar_url],
+});
 
 // Read through serde (an event type), inside the message model.
 impl crate::wire::FromJson for User {}

@@ -67,7 +67,7 @@ macro_rules! model {
                 // place, so an error drops one value.
                 let mut out = Self::default();
                 for (key, value) in object {
-                    $( if key == $crate::message::model::wire_name!($field $(, $wire)?) {
+                    $( if key == $crate::wire::wire_name!($field $(, $wire)?) {
                         out.$field = $crate::wire::field(value, &key)?;
                         continue;
                     } )*
@@ -79,23 +79,3 @@ macro_rules! model {
     };
 }
 pub(crate) use model;
-
-/// A field's name on the wire: the one given, or the field's in camelCase
-/// (computed at compile time).
-macro_rules! wire_name {
-    ($field:ident, $wire:literal) => {
-        $wire
-    };
-    ($field:ident) => {{
-        const SNAKE: &str = stringify!($field);
-        const LEN: usize = $crate::wire::camel_len(SNAKE);
-        const BYTES: [u8; LEN] = $crate::wire::camel(SNAKE);
-        // invariant: evaluated at compile time; a Rust identifier is ASCII.
-        const NAME: &str = match ::core::str::from_utf8(&BYTES) {
-            Ok(name) => name,
-            Err(_) => panic!("a field name is ASCII"),
-        };
-        NAME
-    }};
-}
-pub(crate) use wire_name;
