@@ -146,6 +146,25 @@ test("errors never leave the user with silence: thrown, rejected, not a reply, f
   assert.equal(body(dialog).actionResponse.dialogAction.actionStatus.userFacingMessage, "Oops, try later.");
 });
 
+test("a reply is sent as the handler wrote it: fields gchat does not model kept, nulls dropped, a string boolean refused where it is", async () => {
+  const written = { text: "hi", futureField: { a: [1, "b"] }, fallbackText: null, cardsV2: [{ cardId: "c", card: { ...card, newCardField: true } }] };
+  const button = { text: "b", disabled: "true", onClick: { openLink: { url: "https://example.com" } } };
+  const app = new App()
+    .command("/as-written", () => written)
+    .command("/string-bool", () => reply.card({ sections: [{ widgets: [{ buttonList: { buttons: [button] } }] }] }));
+  const { handle } = setup(app);
+  const sent = body(await handle(testEvent("slash_command", { command: "/as-written" })));
+  const { fallbackText, ...expected } = written;
+  assert.deepEqual({ ...sent, thread: undefined }, { ...expected, thread: undefined });
+  assert.equal(fallbackText, null);
+  assert.ok(!("fallbackText" in sent));
+  const refused = await handle(testEvent("slash_command", { command: "/string-bool" }));
+  assert.equal(refused.log.error, "invalid_reply");
+  assert.equal(refused.log.path, "/message/cardsV2/0/card/sections/0/widgets/0/buttonList/buttons/0/disabled");
+  assert.match(refused.log.detail, /write the JSON boolean true/);
+  assert.equal(body(refused).text, DEFAULT_ERROR_TEXT);
+});
+
 test("a reply that fails the linter is logged with its code and path", async () => {
   const long = "x".repeat(4097);
   const { handle } = setup(new App().command("/x", () => reply.text(long)));
