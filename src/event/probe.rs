@@ -7,6 +7,7 @@ use serde::Deserializer as _;
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::ParseError;
+use crate::wire::Key;
 
 /// The shape of a body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,33 +145,6 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
 
     fn visit_unit<E: de::Error>(self) -> Result<Found, E> {
         Ok(Found::Other("JSON null"))
-    }
-}
-
-/// An object key: borrowed from the body when it can be (no escapes).
-struct Key<'a>(std::borrow::Cow<'a, str>);
-
-impl<'de: 'a, 'a> de::Deserialize<'de> for Key<'a> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_str(KeyVisitor)
-    }
-}
-
-struct KeyVisitor;
-
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Key<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object key")
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-        Ok(Key(std::borrow::Cow::Borrowed(v)))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-        Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
     }
 }
 

@@ -2,6 +2,27 @@
 //! other languages (`json`), and which reply is legal for which event,
 //! rendered in the event's format (`render`).
 
+/// The name of a reply kind: one list for [`ReplyAction`] and the
+/// renderer's `Draft`, whose variants are the same.
+macro_rules! kind_name {
+    ($action:expr) => {
+        match $action {
+            Self::None => "none",
+            Self::Message(_) => "message",
+            Self::PrivateMessage { .. } => "private_message",
+            Self::UpdateMessage(_) => "update_message",
+            Self::UpdateUserMessageCards(_) => "update_user_message_cards",
+            Self::OpenDialog(_) => "open_dialog",
+            Self::CloseDialog { .. } => "close_dialog",
+            Self::DialogError { .. } => "dialog_error",
+            Self::RequestConfig(_) => "request_config",
+            Self::Suggestions { .. } => "suggestions",
+            Self::AppHome(_) => "app_home",
+        }
+    };
+}
+use kind_name;
+
 mod json;
 mod render;
 
@@ -199,18 +220,6 @@ impl crate::ErrorCode for ReplyError {
 impl ReplyAction {
     /// The reply kind's name (`message`, `open_dialog`, ...).
     pub fn name(&self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Message(_) => "message",
-            Self::PrivateMessage { .. } => "private_message",
-            Self::UpdateMessage(_) => "update_message",
-            Self::UpdateUserMessageCards(_) => "update_user_message_cards",
-            Self::OpenDialog(_) => "open_dialog",
-            Self::CloseDialog { .. } => "close_dialog",
-            Self::DialogError { .. } => "dialog_error",
-            Self::RequestConfig(_) => "request_config",
-            Self::Suggestions { .. } => "suggestions",
-            Self::AppHome(_) => "app_home",
-        }
+        kind_name!(self)
     }
 }

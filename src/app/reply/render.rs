@@ -74,19 +74,7 @@ impl From<ReplyAction> for Draft {
 impl Draft {
     /// The reply kind's name, as [`ReplyAction::name`] gives it.
     pub(in crate::app) fn name(&self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Message(_) => "message",
-            Self::PrivateMessage { .. } => "private_message",
-            Self::UpdateMessage(_) => "update_message",
-            Self::UpdateUserMessageCards(_) => "update_user_message_cards",
-            Self::OpenDialog(_) => "open_dialog",
-            Self::CloseDialog { .. } => "close_dialog",
-            Self::DialogError { .. } => "dialog_error",
-            Self::RequestConfig(_) => "request_config",
-            Self::Suggestions { .. } => "suggestions",
-            Self::AppHome(_) => "app_home",
-        }
+        super::kind_name!(self)
     }
 }
 
