@@ -70,6 +70,12 @@
 //! assert_eq!(outcome.response.json()["text"], "Sunny in Paris");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! A host whose handlers are written in another language hands their
+//! answer over as JSON ([`Reply::from_json`]'s table) to
+//! [`Engine::respond_json`]: the message or card is checked by the linter
+//! alone and sent as written, never converted into the typed model and
+//! back. The npm package does this.
 
 #[cfg(feature = "config")]
 mod config;
