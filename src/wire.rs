@@ -560,7 +560,8 @@ pub(crate) use wire_name;
 /// keeps its derived `Serialize`; errors still come from serde_json, with
 /// the line and column that [`crate::event`] turns into a path.
 ///
-/// `required` fields are refused when missing (serde's `missing field`),
+/// A field sent twice is refused (serde's `duplicate field`), as serde's
+/// derive refuses it; `required` fields are refused when missing (`missing field`),
 /// `lenient` ones are [`lenient_bool`]s, and the rest take their default.
 /// Every field must be listed: the struct is destructured without `..`.
 macro_rules! deserialize_struct {
@@ -587,18 +588,23 @@ macro_rules! deserialize_struct {
                     ) -> Result<$name, A::Error> {
                         use $crate::wire::wire_name;
                         let mut out = $name::default();
+                        // Whether each field was seen: a field sent twice is refused.
                         $($( let mut $req = false; )*)?
+                        $($( let mut $len = false; )*)?
+                        $( let mut $field = false; )*
                         while let Some($crate::wire::Key(key)) = map.next_key()? {
                             $($( if key == wire_name!($req $(, $req_wire)?) {
+                                $crate::wire::first::<A::Error>(&mut $req, wire_name!($req $(, $req_wire)?))?;
                                 out.$req = map.next_value()?;
-                                $req = true;
                                 continue;
                             } )*)?
                             $($( if key == wire_name!($len $(, $len_wire)?) {
+                                $crate::wire::first::<A::Error>(&mut $len, wire_name!($len $(, $len_wire)?))?;
                                 out.$len = map.next_value_seed($crate::wire::LenientBool)?;
                                 continue;
                             } )*)?
                             $( if key == wire_name!($field $(, $wire)?) {
+                                $crate::wire::first::<A::Error>(&mut $field, wire_name!($field $(, $wire)?))?;
                                 out.$field = map.next_value()?;
                                 continue;
                             } )*
@@ -625,6 +631,15 @@ macro_rules! deserialize_struct {
     };
 }
 pub(crate) use deserialize_struct;
+
+/// Marks a field seen; refuses it (`duplicate field`) when it was already.
+pub(crate) fn first<E: de::Error>(seen: &mut bool, name: &'static str) -> Result<(), E> {
+    if std::mem::replace(seen, true) {
+        Err(E::duplicate_field(name))
+    } else {
+        Ok(())
+    }
+}
 
 /// An object key, borrowed from the input when it has no escapes.
 pub(crate) struct Key<'de>(pub(crate) std::borrow::Cow<'de, str>);

@@ -427,6 +427,16 @@ fn errors_have_stable_codes_and_paths() {
         err(br#"{"message":{"data":"e30="}}"#),
         ("invalid_push_data", s("message.data"))
     );
+    // A field sent twice is refused, not read as either value (readers
+    // that take the first and the last would disagree).
+    let twice = br#"{"type":"MESSAGE","message":{"text":"a","text":"b"}}"#;
+    assert_eq!(err(twice), ("wrong_type", s("message.text")));
+    let e = event::parse(twice).unwrap_err().to_string();
+    assert!(e.contains("duplicate field `text`"), "{e}");
+    assert_eq!(
+        err(br#"{"type":"MESSAGE","user":{"isAnonymous":true,"isAnonymous":false}}"#),
+        ("wrong_type", s("user.isAnonymous"))
+    );
     // base64 of {"type":5}
     assert_eq!(
         err(br#"{"message":{"data":"eyJ0eXBlIjo1fQ=="}}"#),
