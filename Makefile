@@ -29,14 +29,15 @@ with-browser-tmp = rm -rf $(BROWSER_TMP) && mkdir -p $(BROWSER_TMP) && status=0 
   { TMPDIR=$(BROWSER_TMP) $(1) || status=$$?; }; rm -rf $(BROWSER_TMP); exit $$status
 
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-corpus FORCE
-.PHONY: all setup setup-rust setup-browser npm-deps run test bench lint fmt-check clippy test-native \
+.PHONY: all setup setup-rust setup-browser setup-postgres npm-deps run test bench lint fmt-check clippy test-native \
   test-wasm test-browser wasm-imports doc fmt pkg size size-floor test-js test-types test-worker \
   test-ts-app www www-deps test-www bench-www screenshots bench-opt-levels
 
 all: test
 
-## setup: idempotent prerequisites: the Rust side, Debian chromium + chromedriver, npm packages.
-setup: setup-rust setup-browser npm-deps
+## setup: idempotent prerequisites: the Rust side, Debian chromium + chromedriver, Debian postgresql,
+## npm packages.
+setup: setup-rust setup-browser setup-postgres npm-deps
 
 ## setup-rust: rustup target, wasm-bindgen-cli at the version locked in Cargo.lock.
 setup-rust:
@@ -53,6 +54,15 @@ setup-browser:
 	  echo "installing chromium chromium-driver"; \
 	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+## setup-postgres: Debian's postgresql (the server's tests start their own clusters from its
+## binaries, as a non-root user), installed with apt only when missing.
+setup-postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "installing postgresql"; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq postgresql; \
 	fi
 
 ## npm-deps: the npm tools (package-lock.json), with `npm ci` when the lock changed.
