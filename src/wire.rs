@@ -308,21 +308,34 @@ impl<T: IntValue> Visitor<'_> for IntVisitor<T> {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        // 2^63 is exactly representable; anything at or past it is out of range.
-        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-        if v.fract() != 0.0 || !(-LIMIT..LIMIT).contains(&v) {
-            return Err(E::invalid_value(de::Unexpected::Float(v), &self));
-        }
-        #[allow(clippy::cast_possible_truncation)] // integral and in range, checked above
-        Self::fit(v as i64, Form::Float(v))
+        let n = float_to_int(v).ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))?;
+        Self::fit(n, Form::Float(v))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        let n = v
-            .parse::<i64>()
-            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))?;
+        let n = int_from_str(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))?;
         Self::fit(n, Form::String)
     }
+}
+
+/// An integer written as a string, in any form proto3 JSON parsers take:
+/// `"42"`, and an integral float or exponent (`"4.0"`, `"-2.88e7"`),
+/// surrounding spaces ignored. The model and the linter read strings alike.
+pub(crate) fn int_from_str(s: &str) -> Option<i64> {
+    let s = s.trim();
+    s.parse::<i64>()
+        .ok()
+        .or_else(|| s.parse::<f64>().ok().and_then(float_to_int))
+}
+
+/// An integral float as an integer (`3.0`, `-2.88e7`), if it is one that
+/// fits.
+pub(crate) fn float_to_int(f: f64) -> Option<i64> {
+    /// 2^63: `i64::MAX as f64` rounds up to it, hence the half-open range.
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    // Checked integral and in range.
+    #[allow(clippy::cast_possible_truncation)]
+    (f.fract() == 0.0 && (-TWO_63..TWO_63).contains(&f)).then_some(f as i64)
 }
 
 /// A floating-point field (`google.type.Color` components, aspect ratios)
@@ -751,7 +764,7 @@ mod tests {
     fn ints_reject_what_is_not_an_integer() {
         for v in [
             json!(1.5),
-            json!("1.0"),
+            json!("1.5"),
             json!("x"),
             json!(true),
             json!(1e30),
@@ -760,6 +773,21 @@ mod tests {
             assert!(serde_json::from_value::<Int64>(v.clone()).is_err(), "{v}");
         }
         assert!(serde_json::from_value::<Int32>(json!(4_294_967_296_i64)).is_err());
+        assert!(serde_json::from_value::<Int32>(json!("4294967296")).is_err());
+        // A string holding an integral float or an exponent is an integer, as
+        // proto3 JSON parsers (and the linter) read it; written canonically.
+        for (v, n) in [
+            (json!("1.0"), 1),
+            (json!("-2.88e7"), -28_800_000),
+            (json!(" 7 "), 7),
+        ] {
+            let i: Int64 = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(
+                (i.get(), serde_json::to_value(i).unwrap()),
+                (n, json!(n.to_string())),
+                "{v}"
+            );
+        }
         assert!(serde_json::from_value::<Int64>(json!(u64::MAX)).is_err());
     }
 

@@ -34,7 +34,8 @@ fn engine() -> Engine {
 /// The engine's outcome when the app answers the event in `body` with
 /// `answer`: the same whether the answer is read into a typed reply
 /// (`Reply::from_json`, then `respond`) or rendered as JSON
-/// (`respond_json`, the npm package's path).
+/// (`respond_json`, the npm package's path: as written when the linter
+/// finds it clean, else through the typed model).
 fn respond_to(body: &[u8], answer: &Value) -> Outcome {
     let engine = engine();
     let accept = || {
@@ -45,7 +46,7 @@ fn respond_to(body: &[u8], answer: &Value) -> Outcome {
     let accepted = accept();
     let reply = Reply::from_json(answer, &accepted.event);
     let typed = engine.respond(accepted, reply);
-    let as_json = engine.respond_json(accept(), Ok(answer.clone()));
+    let as_json = engine.respond_json(accept(), Ok(&answer.to_string()));
     assert_eq!(
         (typed.response.json(), &typed.log),
         (as_json.response.json(), &as_json.log),
@@ -484,4 +485,46 @@ fn a_reply_that_fails_the_linter_is_refused_with_the_lint_path() {
         Some("/cardsV2/0/card/sections/0/widgets/0/image/imageUrl")
     );
     assert_eq!(out.response.json(), json!({}));
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_json_reply_the_linter_flags_is_judged_by_the_typed_model() {
+    // Each refused as the typed model refuses it, with the same path,
+    // whichever way the reply is handed over (`respond_to` checks both).
+    let card = |header: Value| json!({"cardsV2": [{"cardId": "c", "card": {"header": header}}]});
+    let cases = [
+        (json!({"text": "hi", "cards": "x"}), "/cards"),
+        (
+            json!({"text": "hi", "privateMessageViewer": {"name": "users/1", "isAnonymous": "maybe"}}),
+            "/privateMessageViewer/isAnonymous",
+        ),
+        (
+            json!({"text": "hi", "privateMessageViewer": {"name": "users/1", "displayName": 5}}),
+            "/privateMessageViewer/displayName",
+        ),
+        (
+            card(json!({"title": "t", "imageType": 9})),
+            "/cardsV2/0/card/header/imageType",
+        ),
+        (
+            json!({"cardsV2": [{"cardId": "c", "card": {"sections": [{"widgets": [{"textParagraph": {"text": "x", "maxLines": 3_000_000_000_u64}}]}]}}]}),
+            "/cardsV2/0/card/sections/0/widgets/0/textParagraph/maxLines",
+        ),
+    ];
+    for (answer, path) in cases {
+        let out = respond_to(own("classic-message.json").as_bytes(), &answer);
+        assert_eq!(out.log.error, Some("invalid_reply"), "{answer}: {:?}", out.log);
+        assert_eq!(out.log.path.as_deref(), Some(path), "{answer}");
+    }
+    // A card of an update refused where the linter finds the fault.
+    let out = respond_to(
+        own("classic-link_preview.json").as_bytes(),
+        &json!({"type": "updateUserMessageCards", "cardsV2": [{"cardId": "c", "card": {"header": 7}}]}),
+    );
+    assert_eq!(out.log.error, Some("invalid_reply"));
+    assert_eq!(out.log.path.as_deref(), Some("/cardsV2/0/card/header"));
+    // A lenient form the model reads is written canonically.
+    let lenient = json!({"text": "hi", "privateMessageViewer": {"name": "users/1", "isAnonymous": "true"}});
+    let body = rendered("classic-message.json", &lenient);
+    assert_eq!(body["privateMessageViewer"]["isAnonymous"], json!(true));
 }

@@ -32,7 +32,7 @@ pub(crate) fn json_input(value: &JsValue) -> Result<serde_json::Value, JsValue> 
 }
 
 /// The JSON text of a value: a string is taken as JSON text already.
-fn json_text(value: &JsValue) -> Result<String, JsValue> {
+pub(crate) fn json_text(value: &JsValue) -> Result<String, JsValue> {
     if let Some(text) = value.as_string() {
         return Ok(text);
     }

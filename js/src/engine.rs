@@ -14,7 +14,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::convert::{error, from_js, get, json_input, now, set, timestamp, to_js};
+use crate::convert::{error, from_js, get, json_text, now, set, timestamp, to_js};
 use crate::keys::{self, KeySet};
 use crate::request::OwnedRequest;
 
@@ -328,21 +328,21 @@ impl CoreEngine {
         reply: JsValue,
         failure: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        // The reply crosses as JSON text (V8's `JSON.stringify`, then one
-        // parse here) and is rendered as JSON: linted once, never converted
-        // into the typed model.
-        let result = match failure {
+        // The reply crosses as JSON text (V8's `JSON.stringify`) and is
+        // rendered as JSON: linted once, not converted into the typed model.
+        let text = match failure {
             Some(message) => Err(AppError::Handler(message)),
-            None if reply.is_undefined() || reply.is_null() => Ok(serde_json::Value::Null),
+            None if reply.is_undefined() || reply.is_null() => Ok("null".to_owned()),
             // A string is a reply (a message's text), not JSON text.
-            None if reply.is_string() => Ok(serde_json::Value::String(
-                reply.as_string().unwrap_or_default(),
-            )),
-            None => json_input(&reply).map_err(|e| AppError::InvalidReply {
+            None if reply.is_string() => {
+                Ok(serde_json::Value::String(reply.as_string().unwrap_or_default()).to_string())
+            }
+            None => json_text(&reply).map_err(|e| AppError::InvalidReply {
                 path: "/".into(),
                 detail: js_sys::Error::from(e).message().into(),
             }),
         };
+        let result = text.as_deref().map_err(Clone::clone);
         Handled::js(&self.inner.respond_json(accepted.inner, result))
     }
 

@@ -294,35 +294,38 @@ impl Engine {
     /// A failed app, or a reply Chat would refuse, is logged with its code
     /// and answered with the error text, if set (else `{}`).
     pub fn respond(&self, accepted: Accepted, result: Result<Reply, AppError>) -> Outcome {
-        self.respond_draft(
-            accepted,
-            result.map(|reply| (Draft::from(reply.action), None, reply.deferred)),
-        )
+        self.respond_with(accepted, |event| {
+            let reply = result?;
+            let name = reply.action.name();
+            let body = reply::render(Draft::from(reply.action), event, false)?;
+            Ok((name, body, reply.deferred))
+        })
     }
 
     /// The response to an accepted event, given the app's reply as JSON
-    /// (the table of [`Reply::from_json`]), as [`respond`](Self::respond)
-    /// gives it: for apps in other languages. The message or card is not
-    /// converted into the typed model: the linter alone checks it, once, and
-    /// it is sent as given (with `null` members dropped). A part that does
-    /// not fit the model (a value of the wrong JSON type) is refused as
-    /// `invalid_reply` at its place in the reply, as by `from_json`.
-    pub fn respond_json(
-        &self,
-        accepted: Accepted,
-        result: Result<serde_json::Value, AppError>,
-    ) -> Outcome {
-        let drafted = result.and_then(|value| reply::draft(value, &accepted.event));
-        self.respond_draft(
-            accepted,
-            drafted.map(|(draft, source)| (draft, source, Vec::new())),
-        )
+    /// text (the table of [`Reply::from_json`]), as [`respond`](Self::respond)
+    /// gives it: for apps in other languages. A reply the linter finds clean
+    /// is sent as written (`null` members dropped), checked by the linter
+    /// once and never converted into the typed model; one it flags goes
+    /// through [`Reply::from_json`], so its refusal (`invalid_reply` with
+    /// the path of the fault, `reply_fails_lint`) or its canonical form is
+    /// exactly that of the same reply built in Rust. Text that is not JSON
+    /// is `invalid_reply` at `/`.
+    pub fn respond_json(&self, accepted: Accepted, reply: Result<&str, AppError>) -> Outcome {
+        self.respond_with(accepted, |event| {
+            let (name, body) = reply::render_json(reply?, event)?;
+            Ok((name, body, Vec::new()))
+        })
     }
 
-    fn respond_draft(
+    /// The response, given how to render the app's reply for the event.
+    fn respond_with(
         &self,
         accepted: Accepted,
-        result: Result<(Draft, reply::Source, Vec<Deferred>), AppError>,
+        render: impl FnOnce(
+            &Event,
+        )
+            -> Result<(&'static str, serde_json::Value, Vec<Deferred>), AppError>,
     ) -> Outcome {
         let Accepted {
             event,
@@ -331,10 +334,7 @@ impl Engine {
             mut log,
             ..
         } = accepted;
-        let rendered = result.and_then(|(draft, source, work)| {
-            let name = draft.name();
-            reply::render(draft, &event, source).map(|body| (name, body, work))
-        });
+        let rendered = render(&event);
         let (body, deferred) = match rendered {
             Ok((name, body, work)) => {
                 log.reply = Some(name);
@@ -384,7 +384,7 @@ impl Engine {
         candidates
             .into_iter()
             .flatten()
-            .find_map(|action| reply::render(Draft::from(action), event, None).ok())
+            .find_map(|action| reply::render(Draft::from(action), event, false).ok())
             .unwrap_or_else(|| serde_json::json!({}))
     }
 

@@ -72,10 +72,11 @@
 //! ```
 //!
 //! A host whose handlers are written in another language hands their
-//! answer over as JSON ([`Reply::from_json`]'s table) to
-//! [`Engine::respond_json`]: the message or card is checked by the linter
-//! alone and sent as written, never converted into the typed model and
-//! back. The npm package does this.
+//! answer over as JSON text ([`Reply::from_json`]'s table) to
+//! [`Engine::respond_json`]: a reply the linter finds clean is sent as
+//! written, never converted into the typed model and back; one it flags is
+//! judged by the typed model, as the same reply built in Rust. The npm
+//! package does this.
 
 #[cfg(feature = "config")]
 mod config;

@@ -28,7 +28,7 @@ use crate::event::Event;
 use crate::message::lint::{self, Severity, Surface};
 use crate::message::model::{Card, CardWithId, Message, SelectionItem, StatusCode};
 
-use super::render::{Draft, Source, does_not_fit};
+use super::render::{Draft, Refused, does_not_fit, render};
 use super::{Reply, ReplyAction};
 
 /// The reply types, as `type` names them.
@@ -56,12 +56,18 @@ impl Reply {
     /// [`AppError::InvalidReply`], with the path of the fault.
     pub fn from_json(value: &Value, event: &Event) -> Result<Self, AppError> {
         use Draft as D;
-        let (draft, source) = draft(value.clone(), event)?;
-        let path = source.unwrap_or_default();
+        let draft = draft(value.clone(), event)?;
+        // Where the message was: under `message` in a tagged reply, else
+        // the reply itself.
+        let path = if value.get("type").is_some() {
+            "/message"
+        } else {
+            ""
+        };
         let message = |m: Map<String, Value>| {
             typed::<Message>(&Value::Object(m), path, Some(Surface::Message))
         };
-        let card = |c: Value, surface| typed(&c, path, Some(surface));
+        let card = |c: Value, surface| typed(&c, "/card", Some(surface));
         let action = match draft {
             D::None => ReplyAction::None,
             D::Message(m) => ReplyAction::Message(message(m)?),
@@ -71,9 +77,11 @@ impl Reply {
             },
             D::UpdateMessage(m) => ReplyAction::UpdateMessage(message(m)?),
             D::UpdateUserMessageCards(cards) => {
-                ReplyAction::UpdateUserMessageCards(typed::<Vec<CardWithId>>(
-                    &cards, "/cardsV2", None,
-                )?)
+                // Read as a message's `cardsV2`, so the linter names the spot.
+                let mut wrapper = Map::new();
+                wrapper.insert("cardsV2".into(), cards);
+                let m: Message = typed(&Value::Object(wrapper), "", Some(Surface::Message))?;
+                ReplyAction::UpdateUserMessageCards(m.cards_v2.unwrap_or_default())
             }
             D::OpenDialog(c) => ReplyAction::OpenDialog(card(c, Surface::Dialog)?),
             D::CloseDialog { notification } => ReplyAction::CloseDialog { notification },
@@ -89,17 +97,43 @@ impl Reply {
     }
 }
 
+/// A reply given as JSON text (the table in the module docs), rendered for
+/// `event`: its name and body. A reply the linter finds clean is sent as
+/// written (with `null` members dropped), never converted into the typed
+/// model; one it flags (an error, or a part that does not fit the model)
+/// goes through [`Reply::from_json`], so it is refused, or written in its
+/// canonical form, exactly as that reply built in Rust would be.
+pub(in crate::app) fn render_json(
+    text: &str,
+    event: &Event,
+) -> Result<(&'static str, Value), AppError> {
+    let parse = || {
+        serde_json::from_str::<Value>(text).map_err(|e| invalid("", format!("not valid JSON: {e}")))
+    };
+    let draft = draft(parse()?, event)?;
+    let name = draft.name();
+    match render(draft, event, true) {
+        Ok(body) => Ok((name, body)),
+        Err(Refused::App(e)) => Err(e),
+        Err(Refused::Flagged) => {
+            let action = Reply::from_json(&parse()?, event)?.action;
+            let name = action.name();
+            let body = render(Draft::from(action), event, false)?;
+            Ok((name, body))
+        }
+    }
+}
+
 /// A reply read from JSON, its message or card kept as JSON (nulls
-/// dropped, as the typed model drops them), with where that was in the
-/// reply. Only the small parts (strings, suggestion items) are converted;
+/// dropped, as the typed model drops them). Only the small parts (strings, suggestion items) are converted;
 /// the message or card is checked by the linter when rendered.
-pub(in crate::app) fn draft(value: Value, event: &Event) -> Result<(Draft, Source), AppError> {
+fn draft(value: Value, event: &Event) -> Result<Draft, AppError> {
     let mut object = match value {
-        Value::Null => return Ok((Draft::None, None)),
+        Value::Null => return Ok(Draft::None),
         Value::String(text) => {
             let mut message = Map::new();
             message.insert("text".into(), Value::String(text));
-            return Ok((Draft::Message(message), Some("")));
+            return Ok(Draft::Message(message));
         }
         Value::Object(object) => object,
         other => {
@@ -113,14 +147,11 @@ pub(in crate::app) fn draft(value: Value, event: &Event) -> Result<(Draft, Sourc
         }
     };
     let Some(kind) = object.remove("type") else {
-        return Ok((
-            Draft::Message(message(Value::Object(object), "")?),
-            Some(""),
-        ));
+        return Ok(Draft::Message(message(Value::Object(object), "")?));
     };
     let mut fields = Fields(&mut object);
     let draft = match kind.as_str().unwrap_or_default() {
-        "none" => return Ok((Draft::None, None)),
+        "none" => Draft::None,
         "message" => Draft::Message(fields.message()?),
         "private" => {
             let user = match fields.optional::<String>("user")? {
@@ -136,14 +167,16 @@ pub(in crate::app) fn draft(value: Value, event: &Event) -> Result<(Draft, Sourc
             }
         }
         "updateMessage" => Draft::UpdateMessage(fields.message()?),
-        "updateUserMessageCards" => {
-            let cards = fields.json::<Vec<CardWithId>>("cardsV2", Value::is_array, None)?;
-            return Ok((Draft::UpdateUserMessageCards(cards), Some("")));
-        }
-        "openDialog" => {
-            let card = fields.json::<Card>("card", Value::is_object, Some(Surface::Dialog))?;
-            return Ok((Draft::OpenDialog(card), Some("/card")));
-        }
+        "updateUserMessageCards" => Draft::UpdateUserMessageCards(fields.json::<Vec<CardWithId>>(
+            "cardsV2",
+            Value::is_array,
+            None,
+        )?),
+        "openDialog" => Draft::OpenDialog(fields.json::<Card>(
+            "card",
+            Value::is_object,
+            Some(Surface::Dialog),
+        )?),
         "closeDialog" => Draft::CloseDialog {
             notification: fields.optional("notification")?,
         },
@@ -162,8 +195,7 @@ pub(in crate::app) fn draft(value: Value, event: &Event) -> Result<(Draft, Sourc
                 .unwrap_or_default(),
         },
         "appHome" => {
-            let card = fields.json::<Card>("card", Value::is_object, Some(Surface::Home))?;
-            return Ok((Draft::AppHome(card), Some("/card")));
+            Draft::AppHome(fields.json::<Card>("card", Value::is_object, Some(Surface::Home))?)
         }
         _ => {
             return Err(invalid(
@@ -175,12 +207,7 @@ pub(in crate::app) fn draft(value: Value, event: &Event) -> Result<(Draft, Sourc
             ));
         }
     };
-    let source = matches!(
-        draft,
-        Draft::Message(_) | Draft::PrivateMessage { .. } | Draft::UpdateMessage(_)
-    )
-    .then_some("/message");
-    Ok((draft, source))
+    Ok(draft)
 }
 
 /// The fields of a tagged reply object, taken out as they are read.

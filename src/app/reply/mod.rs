@@ -32,8 +32,8 @@ use crate::message::model::{Card, CardWithId, Message, SelectionItem, StatusCode
 
 use super::Deferred;
 
-pub(super) use json::draft;
-pub(super) use render::{Draft, Source, render};
+pub(super) use json::render_json;
+pub(super) use render::{Draft, render};
 
 /// What an app answers to one event: one synchronous action and any
 /// deferred work. Build one with the constructors; the engine checks that it

@@ -78,45 +78,64 @@ impl Draft {
     }
 }
 
-/// Where a JSON reply's linted message or card was in the reply (a JSON
-/// Pointer prefix: `/message`, `/card`, or `` for a bare message). Given,
-/// the linter's findings that the JSON does not fit the model (a
-/// `wrong_type` error, a boolean written as a string) refuse the reply as
-/// [`AppError::InvalidReply`] at their place in the reply, as converting
-/// it into the typed model would.
-pub(in crate::app) type Source = Option<&'static str>;
+/// Why a draft was not rendered.
+#[derive(Debug)]
+pub(in crate::app) enum Refused {
+    /// The reply is refused with this error.
+    App(AppError),
+    /// A reply given as JSON that the linter flags: one it finds an error
+    /// in, or a part of that does not fit the model. It goes through the
+    /// typed model instead ([`super::Reply::from_json`]), which refuses it
+    /// or writes it in its canonical form, as for a typed reply.
+    Flagged,
+}
+
+impl From<Refused> for AppError {
+    fn from(refused: Refused) -> Self {
+        match refused {
+            Refused::App(e) => e,
+            // Only drafts read from JSON are flagged, and those are
+            // rendered again from the typed model, which never is.
+            Refused::Flagged => AppError::InvalidReply {
+                path: "/".into(),
+                detail: "the reply does not fit Chat's message model".into(),
+            },
+        }
+    }
+}
 
 /// Checks that `draft` is legal for `event`, renders it in the event's
 /// format, and lints what it renders, once. `None` renders as `{}`.
 ///
-/// The refusals come in the order a typed reply meets them: a JSON reply
-/// that does not fit the model (`invalid_reply`), then a reply the event
-/// does not take (`illegal_reply`), then lint errors (`reply_fails_lint`).
+/// `from_json` marks a draft read from JSON: when the linter flags it
+/// ([`Refused::Flagged`]) the caller renders it from the typed model. A
+/// typed reply meets its refusals in this order: a reply the event does
+/// not take (`illegal_reply`), then lint errors (`reply_fails_lint`).
 pub(in crate::app) fn render(
     draft: Draft,
     event: &Event,
-    source: Source,
-) -> Result<Value, AppError> {
+    from_json: bool,
+) -> Result<Value, Refused> {
     let legal = check(&draft, event.kind(), event.message());
     let (body, lint_target) = if event.inner_format() == Format::Addon {
         addon_body(draft, event)
     } else {
         classic_body(draft, event)
     };
+    let refused = |e: ReplyError| Refused::App(e.into());
     let Some((pointer, surface)) = lint_target else {
-        return legal.map(|()| body).map_err(AppError::from);
+        return legal.map(|()| body).map_err(refused);
     };
     let value = body.pointer(pointer).unwrap_or(&Value::Null);
     let found = lint::lint(value, surface);
-    if let Some(prefix) = source {
-        if let Some(d) = found.iter().find(|d| does_not_fit(d, value)) {
-            return Err(AppError::InvalidReply {
-                path: format!("{prefix}{}", d.path),
-                detail: format!("{}: {}", d.code, d.message),
-            });
-        }
+    if from_json
+        && found
+            .iter()
+            .any(|d| d.severity == Severity::Error || does_not_fit(d, value))
+    {
+        return Err(Refused::Flagged);
     }
-    legal?;
+    legal.map_err(refused)?;
     let errors: Vec<Diagnostic> = found
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
@@ -124,7 +143,7 @@ pub(in crate::app) fn render(
     if errors.is_empty() {
         Ok(body)
     } else {
-        Err(ReplyError::Lint(errors).into())
+        Err(refused(ReplyError::Lint(errors)))
     }
 }
 

@@ -566,7 +566,24 @@ static THREAD: TypeDef = ty("Thread", &[s("name"), s("threadKey")]);
 
 static USER: TypeDef = TypeDef {
     open: true,
-    ..ty("User", &[s("name")])
+    ..ty(
+        "User",
+        &[
+            s("name"),
+            s("displayName"),
+            s("domainId"),
+            e("type", &USER_TYPE),
+            b("isAnonymous"),
+            s("email"),
+            s("avatarUrl"),
+        ],
+    )
+};
+
+static USER_TYPE: Enum = Enum {
+    name: "User.Type",
+    values: &["TYPE_UNSPECIFIED", "HUMAN", "BOT"],
+    deprecated: &[],
 };
 
 static CARD_WITH_ID: TypeDef = ty(

@@ -247,24 +247,12 @@ pub(super) fn type_name(v: &Value) -> &'static str {
 /// such as `3.0` or `-2.88E7` included) or a string holding one.
 pub(super) fn as_int(v: &Value) -> Option<i64> {
     match v {
-        Value::Number(n) => n.as_i64().or_else(|| {
-            let f = n.as_f64()?;
-            float_to_int(f)
-        }),
-        Value::String(s) => {
-            let s = s.trim();
-            s.parse::<i64>()
-                .ok()
-                .or_else(|| s.parse::<f64>().ok().and_then(float_to_int))
-        }
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().and_then(crate::wire::float_to_int)),
+        Value::String(s) => crate::wire::int_from_str(s),
         _ => None,
     }
-}
-
-fn float_to_int(f: f64) -> Option<i64> {
-    /// 2^63: `i64::MAX as f64` rounds up to it, hence the half-open range.
-    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
-    (f.fract() == 0.0 && (-TWO_63..TWO_63).contains(&f)).then_some(f as i64)
 }
 
 /// A float in any form proto3 JSON allows.

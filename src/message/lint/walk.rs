@@ -381,6 +381,9 @@ impl<'a> Walker<'a> {
     fn walk_field(&mut self, owner: Ty, field: &'static Field, v: &'a Value, ctx: Ctx) {
         let flags = field.flags;
         if flags & CARDS_V1 != 0 {
+            if field.repeated && !v.is_array() {
+                self.wrong_type(owner, field, "an array", v);
+            }
             self.emit(
                 "deprecated_cards_v1",
                 "`cards` (cards v1) is deprecated: use `cardsV2` (`[{\"cardId\": \"...\", \"card\": {...}}]`); \
