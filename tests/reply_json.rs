@@ -513,7 +513,12 @@ fn a_json_reply_the_linter_flags_is_judged_by_the_typed_model() {
     ];
     for (answer, path) in cases {
         let out = respond_to(own("classic-message.json").as_bytes(), &answer);
-        assert_eq!(out.log.error, Some("invalid_reply"), "{answer}: {:?}", out.log);
+        assert_eq!(
+            out.log.error,
+            Some("invalid_reply"),
+            "{answer}: {:?}",
+            out.log
+        );
         assert_eq!(out.log.path.as_deref(), Some(path), "{answer}");
     }
     // A card of an update refused where the linter finds the fault.
@@ -524,7 +529,8 @@ fn a_json_reply_the_linter_flags_is_judged_by_the_typed_model() {
     assert_eq!(out.log.error, Some("invalid_reply"));
     assert_eq!(out.log.path.as_deref(), Some("/cardsV2/0/card/header"));
     // A lenient form the model reads is written canonically.
-    let lenient = json!({"text": "hi", "privateMessageViewer": {"name": "users/1", "isAnonymous": "true"}});
+    let lenient =
+        json!({"text": "hi", "privateMessageViewer": {"name": "users/1", "isAnonymous": "true"}});
     let body = rendered("classic-message.json", &lenient);
     assert_eq!(body["privateMessageViewer"]["isAnonymous"], json!(true));
 }

@@ -291,18 +291,19 @@ fn drop_nulls(value: &mut Value) {
 }
 
 /// `value` as `T`. When a message or card does not fit, the linter (which
-/// knows every field's type) names the spot: its first finding that the
-/// JSON does not fit the model (`wrong_type`, or a boolean written as a
-/// string), the kind that stops the conversion (an earlier error of another
-/// kind, such as an empty section, is not why); else its first error;
-/// else the conversion's own message.
+/// knows every field's type) names the spot: its first `wrong_type`, the
+/// kind that stops the conversion (an earlier error of another kind, such
+/// as an empty section, is not why); else its first lenient form (such as
+/// a boolean written as a string); else its first error; else the
+/// conversion's own message.
 fn typed<T: FromJson>(value: &Value, path: &str, surface: Option<Surface>) -> Result<T, AppError> {
     T::from_json(value.clone()).map_err(|e| {
         let found = surface.and_then(|surface| {
             let mut found = lint::lint(value, surface);
             let why = found
                 .iter()
-                .position(|d| does_not_fit(d, value))
+                .position(|d| d.code == "wrong_type")
+                .or_else(|| found.iter().position(does_not_fit))
                 .or_else(|| found.iter().position(|d| d.severity == Severity::Error))?;
             Some(found.swap_remove(why))
         });

@@ -131,7 +131,7 @@ pub(in crate::app) fn render(
     if from_json
         && found
             .iter()
-            .any(|d| d.severity == Severity::Error || does_not_fit(d, value))
+            .any(|d| d.severity == Severity::Error || does_not_fit(d))
     {
         return Err(Refused::Flagged);
     }
@@ -147,16 +147,12 @@ pub(in crate::app) fn render(
     }
 }
 
-/// Whether `d` (found in `linted`) says the JSON does not fit the typed
-/// model: a value of the wrong JSON type, or a boolean written as a string
-/// (which the linter only warns about, and the model does not read).
-pub(super) fn does_not_fit(d: &Diagnostic, linted: &Value) -> bool {
-    d.code == "wrong_type"
-        || (d.code == "non_canonical_value"
-            && linted
-                .pointer(&d.path)
-                .and_then(Value::as_str)
-                .is_some_and(|s| s == "true" || s == "false"))
+/// Whether `d` says the JSON may not fit the typed model as written: a
+/// value of the wrong JSON type, or a lenient form (a boolean written as a
+/// string, `endNavigation` as a bare string), which the model refuses or
+/// writes canonically.
+pub(super) fn does_not_fit(d: &Diagnostic) -> bool {
+    d.code == "wrong_type" || d.code == "non_canonical_value"
 }
 
 fn illegal(draft: &Draft, kind: Kind, why: &'static str) -> ReplyError {
