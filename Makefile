@@ -74,7 +74,7 @@ $(NPM_STAMP): package.json package-lock.json
 ## run: the main job on the embedded default: serve the default app in dev mode (prints a signed curl
 ## command), with the card designer at /designer/.
 run: setup-rust www
-	$(CARGO) run --locked -q -p gchat-host -- serve --dev
+	$(CARGO) run --locked -q -p gchat-server -- serve --dev
 
 ## test: everything CI checks.
 test: setup fmt-check clippy test-native test-wasm test-browser wasm-imports doc test-js test-www fuzz-smoke
@@ -214,7 +214,7 @@ bench: setup-rust setup-browser www
 	$(CARGO) bench --locked -p gchat --bench rsa --bench verify --bench lint --bench render --bench outbox --bench handle -- --warm-up-time 1 --measurement-time 3
 	node benches/handle-vs-jose.mjs
 	node benches/workers.mjs
-	$(CARGO) bench --locked -p gchat-host --bench load
+	$(CARGO) bench --locked -p gchat-server --bench load
 	cd www && node tests/bench.mjs
 
 ## bench-opt-levels: the edge module at opt-level z, s, 2 and 3 (sizes, and the Node benchmark

@@ -5,7 +5,7 @@
 //! memory (`VmHWM`). The load generator is this program (tokio and reqwest,
 //! one client and one connection per worker), on the same machine.
 //!
-//! Run: `make bench`, or `cargo bench -p gchat-host --bench load`.
+//! Run: `make bench`, or `cargo bench -p gchat-server --bench load`.
 //! `GCHAT_BIN=/path/to/gchat` measures another build of the binary (say, one
 //! from an earlier commit) with the same load; `LOAD_SECONDS` sets the time
 //! per level (default 5).

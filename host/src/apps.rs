@@ -7,10 +7,7 @@ use std::path::Path;
 use gchat::app::{ConfigApp, Engine, default_app};
 use gchat::auth::Verifier;
 
-/// The largest request body the engine accepts: 1 MiB, the core's default
-/// (`ParseOptions::default().max_bytes`), set explicitly so that the HTTP
-/// layer and the engine agree.
-pub const MAX_BODY: usize = 1024 * 1024;
+pub use gchat_server::MAX_BODY;
 
 /// The engine running the app in `file` (else the default app) behind
 /// `verifier`. Config errors come back as `file:line: message`.

@@ -14,7 +14,7 @@ use gchat::outbound::{
 };
 use tokio::sync::{Notify, broadcast};
 
-use crate::token_cmd::system_now;
+use crate::system_now;
 
 /// Where to send, and how.
 pub struct Settings {

@@ -11,8 +11,6 @@ use clap::{Parser, Subcommand};
 
 mod apps;
 mod card_cmd;
-mod courier;
-mod deferred;
 mod event_cmd;
 mod input;
 mod samples;

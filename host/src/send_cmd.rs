@@ -11,8 +11,8 @@ use gchat::outbound::{
 };
 use serde_json::{Value, json};
 
-use crate::courier::{self, Courier, Settings};
 use crate::input::{self, USAGE};
+use gchat_server::courier::{self, Courier, Settings};
 
 /// `--reply-option`.
 #[derive(Clone, Copy, ValueEnum)]

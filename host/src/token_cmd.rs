@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use gchat::Timestamp;
@@ -130,14 +130,7 @@ pub struct NewKeysArgs {
     kid: Option<String>,
 }
 
-/// The system clock, read here at the boundary, never in the core.
-pub fn system_now() -> Timestamp {
-    let ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .as_millis();
-    Timestamp::from_millis(i64::try_from(ms).unwrap_or(i64::MAX))
-}
+pub use gchat_server::system_now;
 
 fn now_or_clock(now: Option<i64>) -> Timestamp {
     now.map_or_else(system_now, Timestamp::from_secs)

@@ -5,11 +5,7 @@
 //! SIGTERM or Ctrl-C stops accepting, drains in-flight requests and
 //! deferred work, and exits 0.
 
-mod designer;
 mod dev;
-mod http;
-mod ingest;
-mod keys;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -23,11 +19,11 @@ use tracing_subscriber::EnvFilter;
 
 use gchat::outbound::{AppAuth, CHAT_BOT_SCOPE, OutboxConfig, ServiceAccountKey};
 
-use crate::courier::{Courier, Settings};
 use crate::token_cmd::{ExpectationArgs, system_now};
 use crate::{apps, input};
-
-use self::keys::{FetchUrls, KeyStore};
+use gchat_server::courier::{self, Courier, Settings};
+use gchat_server::http;
+use gchat_server::keys::{FetchUrls, KeyStore};
 
 /// Log line format.
 #[derive(Clone, Copy, ValueEnum)]
@@ -126,7 +122,7 @@ fn courier(args: &ServeArgs) -> Result<Arc<Courier>, String> {
         }
         None => None,
     };
-    let mut config = OutboxConfig::new(crate::courier::seed());
+    let mut config = OutboxConfig::new(courier::seed());
     if let Some(quota) = args.quota {
         config.quota = quota;
     }

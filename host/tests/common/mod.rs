@@ -59,7 +59,7 @@ pub fn fixture(name: &str) -> Vec<u8> {
 /// A fresh temporary directory for one test, removed when dropped.
 pub fn temp_dir(test: &str) -> tempfile::TempDir {
     tempfile::Builder::new()
-        .prefix(&format!("gchat-host-{test}-"))
+        .prefix(&format!("gchat-server-{test}-"))
         .tempdir()
         .unwrap()
 }

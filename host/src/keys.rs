@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use gchat::auth::{CHAT_CERTS_URL, GOOGLE_ID_TOKEN_KEYS_URL, KeyRequest, KeySet};
 
-use crate::token_cmd::system_now;
+use crate::system_now;
 
 /// How long a fetch may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(10);

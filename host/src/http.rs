@@ -23,11 +23,9 @@ use http_body_util::BodyExt as _;
 use serde_json::json;
 use tokio::sync::Notify;
 
-use super::keys::KeyStore;
-use crate::apps::MAX_BODY;
 use crate::courier::Courier;
-use crate::deferred;
-use crate::token_cmd::system_now;
+use crate::keys::KeyStore;
+use crate::{MAX_BODY, deferred, system_now};
 
 /// How much of a body is kept: one byte over the engine's limit, so that the
 /// engine itself sees (and answers) an oversize body.
@@ -99,10 +97,10 @@ pub fn router(server: Arc<Server>) -> axum::Router {
     axum::Router::new()
         .route(
             "/ingest/{rule}",
-            post(super::ingest::ingest).layer(DefaultBodyLimit::max(MAX_BODY)),
+            post(crate::ingest::ingest).layer(DefaultBodyLimit::max(MAX_BODY)),
         )
         .route("/healthz", get(healthz))
-        .merge(super::designer::router())
+        .merge(crate::designer::router())
         .fallback(handle.layer(DefaultBodyLimit::disable()))
         .with_state(server)
 }

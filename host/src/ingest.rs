@@ -13,7 +13,7 @@ use gchat::ErrorCode;
 use gchat::app::ingest::{IngestError, check_secret};
 use serde_json::json;
 
-use super::http::Server;
+use crate::http::Server;
 
 /// Handles one ingest post: 202 with the queued ids, or an error with a code.
 pub async fn ingest(
