@@ -88,7 +88,7 @@ impl Served {
             .args(args)
             .envs(env.iter().copied())
             .env_remove("GCHAT_API_BASE")
-            .env("RUST_LOG", "info,gchat::serve::http=debug")
+            .env("RUST_LOG", "info,gchat_server::http=debug")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
