@@ -10,7 +10,6 @@ mod dev;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
@@ -21,9 +20,9 @@ use gchat::outbound::{AppAuth, CHAT_BOT_SCOPE, OutboxConfig, ServiceAccountKey};
 
 use crate::token_cmd::{ExpectationArgs, system_now};
 use crate::{apps, input};
-use gchat_server::courier::{self, Courier, Settings};
-use gchat_server::http;
-use gchat_server::keys::{FetchUrls, KeyStore};
+use gchat_server::courier::{self, Settings};
+use gchat_server::keys::FetchUrls;
+use gchat_server::{Keys, Server};
 
 /// Log line format.
 #[derive(Clone, Copy, ValueEnum)]
@@ -101,9 +100,9 @@ fn parse_quota(text: &str) -> Result<gchat::outbound::Quota, String> {
     Ok(gchat::outbound::Quota::new(n, Duration::from_secs(secs)))
 }
 
-/// The courier for `args`: the state file under `--state-dir`, app
-/// authentication from `--service-account`.
-fn courier(args: &ServeArgs) -> Result<Arc<Courier>, String> {
+/// The courier's settings for `args`: the state file under `--state-dir`,
+/// app authentication from `--service-account`.
+fn courier_settings(args: &ServeArgs) -> Result<Settings, String> {
     let state_file = match &args.state_dir {
         Some(dir) => {
             std::fs::create_dir_all(dir)
@@ -129,7 +128,7 @@ fn courier(args: &ServeArgs) -> Result<Arc<Courier>, String> {
     if let Some(secs) = args.attempt_timeout.filter(|s| s.is_finite() && *s > 0.0) {
         config.attempt_timeout = Duration::from_secs_f64(secs);
     }
-    Courier::new(Settings {
+    Ok(Settings {
         api_base: args.api_base.clone(),
         auth,
         state_file,
@@ -263,38 +262,33 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             Ok(app) => app.filter(|a| a.ingest_rules().next().is_some()),
             Err(message) => return usage(message),
         };
-        let courier = match courier(args) {
-            Ok(c) => c,
+        let settings = match courier_settings(args) {
+            Ok(settings) => settings,
             Err(message) => return usage(message),
         };
         if ingest.is_some() && args.state_dir.is_none() {
             tracing::warn!("ingest rules without --state-dir: messages waiting at exit are lost");
         }
-        tokio::spawn(Arc::clone(&courier).run());
-        let store = if fetch {
-            let urls = FetchUrls {
+        let keys = if fetch {
+            Keys::Fetch(FetchUrls {
                 google_keys: args.google_keys_url.clone(),
                 chat_certs: args.chat_certs_url.clone(),
-            };
-            match KeyStore::fetching(keys, &urls) {
-                Ok(store) => store,
-                Err(message) => return usage(message),
-            }
+            })
         } else {
-            KeyStore::fixed(keys)
+            Keys::Fixed(keys)
         };
-        let server = Arc::new(http::Server::new(engine, store, courier, ingest));
-        if fetch {
-            // Fetched in the background: requests that need the keys meanwhile
-            // wait for this same fetch.
-            let server = Arc::clone(&server);
-            let snapshot = server.keys.snapshot();
-            let missing = server
-                .engine()
-                .verifier()
-                .key_requests(&snapshot.keys, system_now());
-            tokio::spawn(async move { server.keys.ensure(&missing, &snapshot).await });
+        let mut builder = Server::builder()
+            .engine(engine)
+            .keys(keys)
+            .courier(settings)
+            .drain_timeout(Duration::from_secs(args.drain_timeout));
+        if let Some(app) = ingest {
+            builder = builder.ingest(app);
         }
+        let server = match builder.build() {
+            Ok(server) => server,
+            Err(e) => return usage(e),
+        };
         let signals = match Signals::register() {
             Ok(s) => s,
             Err(e) => return usage(format_args!("cannot watch for signals: {e}")),
@@ -311,56 +305,16 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         let _ = stdout.flush();
         drop(stdout);
         tracing::info!(%addr, verification = if insecure { "skipped" } else { "on" }, dev = args.dev, "listening");
-        serve(listener, server, signals, Duration::from_secs(args.drain_timeout)).await
+        match server.serve(listener, signals.recv()).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                tracing::error!(error = %e, "the server stopped with an error");
+                ExitCode::from(input::REFUSED)
+            }
+        }
     });
     runtime.shutdown_timeout(Duration::from_secs(1));
     code
-}
-
-/// Serves until a shutdown signal, then drains.
-async fn serve(
-    listener: tokio::net::TcpListener,
-    server: Arc<http::Server>,
-    signals: Signals,
-    drain: Duration,
-) -> ExitCode {
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    tokio::spawn(async move {
-        signals.recv().await;
-        tracing::info!("shutting down: no new connections; draining in-flight requests");
-        let _ = stop_tx.send(true);
-    });
-    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-        // An error means the sender is gone, which only happens after sending.
-        let _ = rx.wait_for(|stop| *stop).await;
-    };
-    let app = http::router(Arc::clone(&server));
-    let serving = axum::serve(listener, app).with_graceful_shutdown(stopped(stop_rx.clone()));
-    let deadline = async {
-        stopped(stop_rx).await;
-        tokio::time::sleep(drain).await;
-    };
-    tokio::select! {
-        result = serving => {
-            if let Err(e) = result {
-                tracing::error!(error = %e, "the server failed");
-                return ExitCode::from(input::REFUSED);
-            }
-        }
-        () = deadline => {
-            tracing::warn!(seconds = drain.as_secs(), "drain timed out; requests still in flight were dropped");
-            return ExitCode::from(input::REFUSED);
-        }
-    }
-    if tokio::time::timeout(drain, server.tasks.wait())
-        .await
-        .is_err()
-    {
-        tracing::warn!("deferred work still running at exit");
-        return ExitCode::from(input::REFUSED);
-    }
-    tracing::info!("stopped");
-    ExitCode::SUCCESS
 }
 
 /// SIGTERM and Ctrl-C (SIGINT), registered at once so that a signal that
