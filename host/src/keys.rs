@@ -6,7 +6,7 @@
 //! lock. A fetch builds the new document outside the lock and swaps in a new
 //! `Arc`.
 //!
-//! Single flight: each known URL has a [`Flight`] with an async mutex and a
+//! Single flight: each known URL has a `Flight` with an async mutex and a
 //! generation counter that goes up after every completed attempt. A snapshot
 //! records the generations *before* it reads the keys; a request that needs a
 //! document waits for the URL's mutex, and if the generation moved while it
