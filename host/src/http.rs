@@ -37,7 +37,7 @@ const DRAIN_LIMIT: usize = 8 * MAX_BODY;
 const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Everything the handlers share.
-pub struct Server {
+pub struct Shared {
     engine: Engine,
     ingest: Option<ConfigApp>,
     courier: Arc<Courier>,
@@ -48,15 +48,15 @@ pub struct Server {
     pub tasks: Tracker,
 }
 
-impl std::fmt::Debug for Server {
+impl std::fmt::Debug for Shared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Server")
+        f.debug_struct("Shared")
             .field("engine", &self.engine)
             .finish_non_exhaustive()
     }
 }
 
-impl Server {
+impl Shared {
     /// A server running `engine` with `keys`, delivering through `courier`;
     /// `ingest` is the config app whose ingest rules take `POST /ingest/{rule}`.
     pub fn new(
@@ -93,7 +93,7 @@ impl Server {
 
 /// The routes: `GET /healthz`, and every other request to the engine (which
 /// answers 405 to anything but POST).
-pub fn router(server: Arc<Server>) -> axum::Router {
+pub fn router(server: Arc<Shared>) -> axum::Router {
     axum::Router::new()
         .route(
             "/ingest/{rule}",
@@ -105,7 +105,7 @@ pub fn router(server: Arc<Server>) -> axum::Router {
         .with_state(server)
 }
 
-async fn healthz(State(server): State<Arc<Server>>) -> Json<serde_json::Value> {
+async fn healthz(State(server): State<Arc<Shared>>) -> Json<serde_json::Value> {
     let keys = server.keys.current();
     Json(json!({
         "status": "ok",
@@ -126,7 +126,7 @@ struct OwnedRequest {
     body: Vec<u8>,
 }
 
-async fn handle(State(server): State<Arc<Server>>, request: axum::extract::Request) -> Response {
+async fn handle(State(server): State<Arc<Shared>>, request: axum::extract::Request) -> Response {
     let started = Instant::now();
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_owned();
@@ -200,7 +200,7 @@ async fn handle(State(server): State<Arc<Server>>, request: axum::extract::Reque
 
 /// Handles the request; when the token could not be checked for want of a
 /// key document, fetches it (single flight) and handles the request once more.
-async fn answer(server: &Arc<Server>, request: &Arc<OwnedRequest>) -> Result<Outcome, String> {
+async fn answer(server: &Arc<Shared>, request: &Arc<OwnedRequest>) -> Result<Outcome, String> {
     let snapshot = server.keys.snapshot();
     let outcome = run_engine(server, request, Arc::clone(&snapshot.keys)).await?;
     if outcome.key_requests.is_empty() || !server.keys.fetches() {
@@ -223,7 +223,7 @@ async fn answer(server: &Arc<Server>, request: &Arc<OwnedRequest>) -> Result<Out
 /// One engine call, on the blocking pool (it verifies an RSA signature), with
 /// the time read just before.
 async fn run_engine(
-    server: &Arc<Server>,
+    server: &Arc<Shared>,
     request: &Arc<OwnedRequest>,
     keys: Arc<KeySet>,
 ) -> Result<Outcome, String> {

@@ -13,11 +13,11 @@ use gchat::ErrorCode;
 use gchat::app::ingest::{IngestError, check_secret};
 use serde_json::json;
 
-use crate::http::Server;
+use crate::http::Shared;
 
 /// Handles one ingest post: 202 with the queued ids, or an error with a code.
 pub async fn ingest(
-    State(server): State<Arc<Server>>,
+    State(server): State<Arc<Shared>>,
     Path(rule): Path<String>,
     headers: HeaderMap,
     body: Bytes,

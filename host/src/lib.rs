@@ -34,12 +34,14 @@ use gchat::app::{ConfigApp, Engine};
 use gchat::auth::KeySet;
 use gchat::outbound::OutboxConfig;
 
+pub use keys::FetchUrls;
+
 pub mod courier;
 mod deferred;
 mod designer;
-pub mod http;
+mod http;
 mod ingest;
-pub mod keys;
+mod keys;
 
 /// The largest request body the engine accepts: 1 MiB, the core's default
 /// (`ParseOptions::default().max_bytes`), set explicitly so that the HTTP
@@ -61,7 +63,7 @@ pub fn system_now() -> Timestamp {
 pub enum Keys {
     /// Google's documents, fetched when a token needs them and cached as
     /// their `Cache-Control` allows (the URLs mapped for tests).
-    Fetch(keys::FetchUrls),
+    Fetch(FetchUrls),
     /// These keys only, never fetched (key files, a development key).
     Fixed(KeySet),
 }
@@ -69,7 +71,7 @@ pub enum Keys {
 impl Keys {
     /// Google's documents from their canonical URLs.
     pub fn fetch() -> Self {
-        Self::Fetch(keys::FetchUrls::default())
+        Self::Fetch(FetchUrls::default())
     }
 }
 
@@ -172,7 +174,7 @@ impl Builder {
             ),
             Keys::Fixed(set) => (keys::KeyStore::fixed(set), false),
         };
-        let shared = Arc::new(http::Server::new(engine, store, courier, self.ingest));
+        let shared = Arc::new(http::Shared::new(engine, store, courier, self.ingest));
         if fetch {
             // Fetched in the background: requests that need the keys
             // meanwhile wait for this same fetch.
@@ -195,7 +197,7 @@ impl Builder {
 /// shutdown signal, then draining.
 #[derive(Debug)]
 pub struct Server {
-    shared: Arc<http::Server>,
+    shared: Arc<http::Shared>,
     drain: Duration,
 }
 

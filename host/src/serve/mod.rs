@@ -21,8 +21,7 @@ use gchat::outbound::{AppAuth, CHAT_BOT_SCOPE, OutboxConfig, ServiceAccountKey};
 use crate::token_cmd::{ExpectationArgs, system_now};
 use crate::{apps, input};
 use gchat_server::courier::{self, Settings};
-use gchat_server::keys::FetchUrls;
-use gchat_server::{Keys, Server};
+use gchat_server::{FetchUrls, Keys, Server};
 
 /// Log line format.
 #[derive(Clone, Copy, ValueEnum)]
