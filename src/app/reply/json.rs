@@ -55,8 +55,12 @@ impl Reply {
     /// # Errors
     /// [`AppError::InvalidReply`], with the path of the fault.
     pub fn from_json(value: &Value, event: &Event) -> Result<Self, AppError> {
+        Self::from_json_owned(value.clone(), event)
+    }
+
+    /// [`from_json`](Self::from_json), taking the value.
+    fn from_json_owned(value: Value, event: &Event) -> Result<Self, AppError> {
         use Draft as D;
-        let draft = draft(value.clone(), event)?;
         // Where the message was: under `message` in a tagged reply, else
         // the reply itself.
         let path = if value.get("type").is_some() {
@@ -64,6 +68,7 @@ impl Reply {
         } else {
             ""
         };
+        let draft = draft(value, event)?;
         let message = |m: Map<String, Value>| {
             typed::<Message>(&Value::Object(m), path, Some(Surface::Message))
         };
@@ -116,7 +121,7 @@ pub(in crate::app) fn render_json(
         Ok(body) => Ok((name, body)),
         Err(Refused::App(e)) => Err(e),
         Err(Refused::Flagged) => {
-            let action = Reply::from_json(&parse()?, event)?.action;
+            let action = Reply::from_json_owned(parse()?, event)?.action;
             let name = action.name();
             let body = render(Draft::from(action), event, false)?;
             Ok((name, body))

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::app::AppError;
 use crate::event::{Event, Format, Kind, Message as EventMessage};
 use crate::message::lint::{self, Diagnostic, Severity, Surface};
-use crate::message::model::{ActionResponse, StatusCode};
+use crate::message::model::{ActionResponse, Message, StatusCode};
 
 use super::{ReplyAction, ReplyError};
 
@@ -51,12 +51,12 @@ impl From<ReplyAction> for Draft {
         use ReplyAction as A;
         match action {
             A::None => Self::None,
-            A::Message(m) => Self::Message(object(to_value(&m))),
+            A::Message(m) => Self::Message(members(&m)),
             A::PrivateMessage { user, message } => Self::PrivateMessage {
                 user,
-                message: object(to_value(&message)),
+                message: members(&message),
             },
-            A::UpdateMessage(m) => Self::UpdateMessage(object(to_value(&m))),
+            A::UpdateMessage(m) => Self::UpdateMessage(members(&m)),
             A::UpdateUserMessageCards(cards) => Self::UpdateUserMessageCards(to_value(&cards)),
             A::OpenDialog(card) => Self::OpenDialog(to_value(&card)),
             A::CloseDialog { notification } => Self::CloseDialog { notification },
@@ -257,12 +257,9 @@ fn to_value<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-/// The members of a serialized model struct (always an object).
-fn object(value: Value) -> Map<String, Value> {
-    match value {
-        Value::Object(members) => members,
-        _ => Map::new(),
-    }
+/// A message's members (a serialized model struct is always an object).
+fn members(message: &Message) -> Map<String, Value> {
+    crate::wire::object(to_value(message), "Message").unwrap_or_default()
 }
 
 fn with_response(mut message: Map<String, Value>, response: ActionResponse) -> Value {
