@@ -74,7 +74,7 @@ $(NPM_STAMP): package.json package-lock.json
 ## run: the main job on the embedded default: serve the default app in dev mode (prints a signed curl
 ## command), with the card designer at /designer/.
 run: setup-rust www
-	$(CARGO) run --locked -q -p gchat-server -- serve --dev
+	$(CARGO) run --locked -q -p gchat-server --features dev -- serve --dev
 
 ## test: everything CI checks.
 test: setup fmt-check clippy test-native test-wasm test-browser wasm-imports doc test-js test-www fuzz-smoke
@@ -85,6 +85,7 @@ fmt-check:
 
 clippy:
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --locked -p gchat-server --all-targets --features dev -- -D warnings
 	$(CARGO) clippy --locked -p gchat --all-targets --target $(WASM_TARGET) -- -D warnings
 	$(CARGO) clippy --locked -p gchat --no-default-features --lib -- -D warnings
 	$(CARGO) clippy --locked -p gchat-js --all-targets --target $(WASM_TARGET) -- -D warnings
@@ -92,7 +93,7 @@ clippy:
 	$(CARGO) clippy --locked --manifest-path fuzz/Cargo.toml --target-dir $(FUZZ_DIR)/clippy -- -D warnings
 
 test-native:
-	$(CARGO) test --locked --workspace
+	$(CARGO) test --locked --workspace --features gchat-server/dev
 
 ## The core's tests again on wasm32, under node, through wasm-bindgen-test-runner.
 test-wasm:
@@ -214,7 +215,7 @@ bench: setup-rust setup-browser www
 	$(CARGO) bench --locked -p gchat --bench rsa --bench verify --bench lint --bench render --bench outbox --bench handle -- --warm-up-time 1 --measurement-time 3
 	node benches/handle-vs-jose.mjs
 	node benches/workers.mjs
-	$(CARGO) bench --locked -p gchat-server --bench load
+	$(CARGO) bench --locked -p gchat-server --features dev --bench load
 	cd www && node tests/bench.mjs
 
 ## bench-opt-levels: the edge module at opt-level z, s, 2 and 3 (sizes, and the Node benchmark

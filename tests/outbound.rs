@@ -8,9 +8,10 @@ use std::time::Duration;
 use gchat::app::Deferred;
 use gchat::message::model::{Card, Message, Section, Widget};
 use gchat::outbound::{
-    CreateMessageRequest, Decision, OutboundRequest, Outbox, OutboxConfig, OutboxEvent, OutboxId,
-    Quota, ReplyOption, Response, Transmit, UpdateMessageRequest, WebhookRequest, WebhookUrl,
-    client_message_id_for, decide, request_id_for,
+    CreateMessageRequest, Decision, HeldMessage, OutboundRequest, Outbox, OutboxConfig,
+    OutboxEvent, OutboxId, Quota, ReplyOption, Response, SpaceState, Transmit,
+    UpdateMessageRequest, WebhookRequest, WebhookUrl, client_message_id_for, decide,
+    request_id_for,
 };
 use gchat::{ErrorCode, Timestamp};
 use serde_json::{Value, json};
@@ -304,6 +305,61 @@ fn state_survives_a_restart_and_nothing_is_lost_or_doubled() {
         })
         .collect();
     assert_eq!(delivered, [second, first]);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_space_taken_out_and_driven_alone_keeps_its_order_quota_and_ids() {
+    let mut config = OutboxConfig::new(7);
+    config.quota = Quota::new(2, Duration::from_secs(10));
+    let mut whole = Outbox::new(config);
+    let a1 = whole.enqueue(text("AAA", "a1"), T0).unwrap();
+    let a2 = whole.enqueue(text("AAA", "a2"), T0).unwrap();
+    whole.enqueue(text("BBB", "b1"), T0).unwrap();
+    let t = send(&mut whole, T0);
+    assert_eq!(t.id, a1);
+    whole.handle_response(a1, &Response::http(200, OK), T0);
+    assert_eq!(whole.spaces().collect::<Vec<_>>(), ["AAA", "BBB"]);
+
+    // A host stores AAA apart (as rows), then drives it alone.
+    let stored = serde_json::to_string(&whole.take_space("AAA").unwrap()).unwrap();
+    assert_eq!(whole.len(), 1, "only BBB's message is left");
+    let state: SpaceState = serde_json::from_str(&stored).unwrap();
+    assert_eq!(
+        state
+            .messages
+            .iter()
+            .map(HeldMessage::id)
+            .collect::<Vec<_>>(),
+        [a2]
+    );
+    assert_eq!(state.sent, [T0], "the quota's history goes with the space");
+    let mut alone = Outbox::new(whole.config().clone());
+    alone.insert_space(state);
+    // One more fits in AAA's window of 2 per 10 s, then it waits for the window.
+    let t = send(&mut alone, at(1));
+    assert_eq!(t.id, a2);
+    assert!(!t.request.body.is_empty());
+    alone.handle_response(a2, &Response::http(200, OK), at(1));
+    let id = alone.enqueue(text("AAA", "a3"), at(2)).unwrap();
+    assert!(id.0 > a2.0, "ids it held are never given again");
+    assert_eq!(alone.next_send("AAA", at(2)), at(10_000));
+    assert!(
+        alone.poll_transmit(at(2)).is_none(),
+        "two went in this window"
+    );
+    let back = alone.take_space("AAA").unwrap();
+    assert_eq!((back.messages.len(), back.sent.len()), (1, 2));
+
+    // A message a host numbers itself is checked and gets its requestId.
+    let held = HeldMessage::new(OutboxId(99), text("CCC", "c"), 7, T0).unwrap();
+    assert_eq!(
+        (held.id(), held.space(), held.attempts()),
+        (OutboxId(99), "CCC", 0)
+    );
+    assert!(!held.request_id().is_empty() && !held.in_flight());
+    let long = text("CCC", "c").thread_key("k".repeat(4001));
+    let refused = HeldMessage::new(OutboxId(1), long, 7, T0).unwrap_err();
+    assert_eq!(refused.code(), "thread_key_too_long");
 }
 
 #[wasm_bindgen_test(unsupported = test)]

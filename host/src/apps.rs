@@ -19,6 +19,14 @@ pub fn engine(file: Option<&Path>, verifier: Verifier) -> Result<Engine, String>
     Ok(engine.with_max_body(MAX_BODY))
 }
 
+/// The app in `file` (else the default app), for the server.
+pub fn app(file: Option<&Path>) -> Result<gchat_server::App, String> {
+    Ok(match config(file)? {
+        None => gchat_server::App::from_sync(default_app()),
+        Some(app) => gchat_server::App::from_sync(app),
+    })
+}
+
 /// The config-file app in `file`, if one is given.
 pub fn config(file: Option<&Path>) -> Result<Option<ConfigApp>, String> {
     let Some(path) = file else { return Ok(None) };

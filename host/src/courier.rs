@@ -1,20 +1,30 @@
-//! The courier: drives the core's `Outbox` with real I/O. It sends each
-//! transmit with reqwest (adding app authentication when asked), hands the
-//! answers back, sleeps until the outbox's next timeout, and saves the
-//! outbox's state after every change when it has a state file.
+//! The courier: drives the core's outbox with real I/O, over a [`Store`].
+//!
+//! The store keeps each space's messages and send history; the courier
+//! leases a due space (one instance at a time holds it), puts it in an
+//! [`Outbox`] that holds only that space, sends what the outbox says is
+//! due (with reqwest, adding app authentication when asked), hands the
+//! answer back, and stores the space again. A space is saved before its
+//! attempt goes, so a process killed mid-send loses nothing: its lease
+//! ends, and the next holder sends the attempt again with the same
+//! `requestId`.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use gchat::Timestamp;
 use gchat::outbound::{
-    AppAuth, AppAuthError, EnqueueError, OutboundRequest, Outbox, OutboxConfig, OutboxEvent,
-    OutboxId, Response, Transmit,
+    AppAuth, AppAuthError, OutboundRequest, Outbox, OutboxConfig, OutboxEvent, OutboxId, Response,
+    Transmit,
 };
 use tokio::sync::{Notify, broadcast};
 
+use crate::store::{Store, StoreError};
 use crate::system_now;
+
+/// The most spaces one instance sends to at once.
+const MAX_ACTIVE: usize = 64;
 
 /// Where to send, and how.
 pub struct Settings {
@@ -22,99 +32,138 @@ pub struct Settings {
     pub api_base: String,
     /// App authentication for Chat API calls, if a key was given.
     pub auth: Option<AppAuth>,
-    /// The outbox state file, if the outbox is persisted.
-    pub state_file: Option<PathBuf>,
-    /// The outbox's configuration, when it starts empty.
+    /// The outbox's configuration (quota, retries, capacity, seed).
     pub config: OutboxConfig,
 }
 
-/// Delivers messages through an [`Outbox`].
+/// Delivers messages held in a [`Store`].
 pub struct Courier {
-    outbox: Mutex<Outbox>,
+    store: Arc<dyn Store>,
+    config: OutboxConfig,
+    /// This instance's name; each lease is named by it and a count.
+    instance: String,
+    leases: AtomicU64,
+    /// How often to look for spaces other instances made due.
+    poll: Duration,
+    active: AtomicUsize,
     auth: tokio::sync::Mutex<Option<AppAuth>>,
     client: reqwest::Client,
     api_base: String,
-    state_file: Option<PathBuf>,
     wake: Notify,
     events: broadcast::Sender<OutboxEvent>,
 }
 
 impl Courier {
-    /// A courier, with the outbox loaded from the state file when there is one.
-    pub fn new(settings: Settings) -> Result<Arc<Self>, String> {
-        let outbox = match &settings.state_file {
-            Some(path) => match load(path)? {
-                Some(mut saved) => {
-                    // Attempts in flight when the last process died go again
-                    // now (same requestId), not at their deadline.
-                    saved.resume(system_now());
-                    saved
-                }
-                None => Outbox::new(settings.config.clone()),
-            },
-            None => Outbox::new(settings.config.clone()),
-        };
+    /// A courier delivering what `store` holds.
+    ///
+    /// # Errors
+    /// When the HTTP client cannot be made.
+    pub fn new(settings: Settings, store: Arc<dyn Store>) -> Result<Arc<Self>, String> {
         // An attempt gives up a quarter before the outbox counts it lost
-        // (30 s of the default 40 s), so its answer is always heard.
+        // (30 s of the default 40 s); `drive` bounds the whole attempt,
+        // app authentication included, by the same.
         let client = reqwest::Client::builder()
             .timeout(settings.config.attempt_timeout * 3 / 4)
             .user_agent(concat!("gchat/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("cannot make the HTTP client: {e}"))?;
         let (events, _) = broadcast::channel(1024);
+        let poll = if store.shared() {
+            Duration::from_millis(250)
+        } else {
+            Duration::from_secs(60)
+        };
         Ok(Arc::new(Self {
-            outbox: Mutex::new(outbox),
+            store,
+            instance: format!("{:016x}", seed()),
+            leases: AtomicU64::new(0),
+            poll,
+            active: AtomicUsize::new(0),
+            config: settings.config,
             auth: tokio::sync::Mutex::new(settings.auth),
             client,
             api_base: settings.api_base,
-            state_file: settings.state_file,
             wake: Notify::new(),
             events,
         }))
     }
 
-    /// Messages held.
-    pub fn pending(&self) -> usize {
-        self.lock().len()
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
     }
 
-    /// Delivery events, from now on.
+    /// Messages held (by every instance sharing the store); 0 when the
+    /// store cannot say.
+    pub async fn pending(&self) -> usize {
+        self.store.pending().await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot count the outbox");
+            0
+        })
+    }
+
+    /// Delivery events of this instance, from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<OutboxEvent> {
         self.events.subscribe()
     }
 
-    /// Queues messages (all or none) and saves the state before returning.
-    pub fn enqueue(&self, requests: Vec<OutboundRequest>) -> Result<Vec<OutboxId>, EnqueueError> {
-        let now = system_now();
-        let ids = {
-            let mut outbox = self.lock();
-            let ids = outbox.enqueue_all(requests, now)?;
-            self.save(&outbox);
-            ids
-        };
+    /// Queues messages (all or none), durably, before returning.
+    ///
+    /// # Errors
+    /// The outbox is full, a request is invalid, or the store failed.
+    pub async fn enqueue(
+        &self,
+        requests: Vec<OutboundRequest>,
+    ) -> Result<Vec<OutboxId>, StoreError> {
+        let ids = self
+            .store
+            .enqueue(requests, &self.config, system_now())
+            .await?;
         self.wake.notify_one();
         Ok(ids)
     }
 
     /// Sends what is due, forever (until the task is dropped).
     pub async fn run(self: Arc<Self>) {
+        let mut swept = system_now();
         loop {
             let now = system_now();
-            let (transmits, timeout) = {
-                let mut outbox = self.lock();
-                let transmits: Vec<Transmit> =
-                    std::iter::from_fn(|| outbox.poll_transmit(now)).collect();
-                if !transmits.is_empty() {
-                    self.save(&outbox);
+            while self.active.load(Ordering::Acquire) < MAX_ACTIVE {
+                // Each lease its own owner: a task that outlived its lease
+                // can neither store nor end the next one's.
+                let lease = self.leases.fetch_add(1, Ordering::Relaxed);
+                let owner = format!("{}-{lease}", self.instance);
+                match self.store.lease(&owner, now, now + self.lease_for()).await {
+                    Ok(Some(state)) => {
+                        self.active.fetch_add(1, Ordering::AcqRel);
+                        let me = Arc::clone(&self);
+                        tokio::spawn(async move {
+                            let space = state.space.clone();
+                            if let Err(e) = me.drive(state, &owner).await {
+                                tracing::error!(space, error = %e, "outbox space not stored");
+                            }
+                            me.active.fetch_sub(1, Ordering::AcqRel);
+                            me.wake.notify_one();
+                        });
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot lease an outbox space");
+                        break;
+                    }
                 }
-                self.publish(&mut outbox);
-                (transmits, outbox.poll_timeout())
-            };
-            for transmit in transmits {
-                let me = Arc::clone(&self);
-                tokio::spawn(async move { me.deliver(transmit).await });
             }
-            let sleep = timeout.map_or(Duration::from_secs(3600), until);
+            if now.since(swept) > Duration::from_secs(60) {
+                swept = now;
+                if let Err(e) = self.store.sweep(now).await {
+                    tracing::warn!(error = %e, "cannot forget expired answers");
+                }
+            }
+            let next = self.store.next_due().await.unwrap_or_else(|e| {
+                tracing::error!(error = %e, "cannot read when the outbox is due");
+                None
+            });
+            let sleep = next.map_or(self.poll, |at| until(at).min(self.poll));
             tokio::select! {
                 () = tokio::time::sleep(sleep) => {}
                 () = self.wake.notified() => {}
@@ -122,25 +171,80 @@ impl Courier {
         }
     }
 
-    /// One attempt: send, then report the answer to the outbox.
-    async fn deliver(&self, transmit: Transmit) {
+    /// How long a lease lasts: an attempt (its answer awaited at most
+    /// three quarters of the attempt timeout, app authentication included),
+    /// and the database round trips around it.
+    fn lease_for(&self) -> Duration {
+        let timeout = self.config.attempt_timeout;
+        timeout + timeout / 4 + Duration::from_secs(1)
+    }
+
+    /// One leased space: its due attempt (if any) sent and answered, the
+    /// space stored back before and after (each store renewing the lease,
+    /// and refused once it ended), then the lease ended.
+    async fn drive(
+        &self,
+        state: gchat::outbound::SpaceState,
+        owner: &str,
+    ) -> Result<(), StoreError> {
+        let space = state.space.clone();
+        let mut outbox = Outbox::new(self.config.clone());
+        outbox.insert_space(state);
+        // Any attempt in flight belonged to a lease that ended (a process
+        // that died, or was too slow): it goes again, same requestId.
+        outbox.resume(system_now());
+        let mut finished = self.publish(&mut outbox);
+        if let Some(transmit) = outbox.poll_transmit(system_now()) {
+            self.save(&mut outbox, &space, owner, &finished).await?;
+            finished.clear();
+            let id = transmit.id;
+            let patience = self.config.attempt_timeout * 3 / 4;
+            let response = tokio::time::timeout(patience, self.deliver(transmit))
+                .await
+                .unwrap_or(Response::Timeout);
+            outbox.handle_response(id, &response, system_now());
+            finished = self.publish(&mut outbox);
+        }
+        self.save(&mut outbox, &space, owner, &finished).await?;
+        let now = system_now();
+        let due = outbox
+            .poll_timeout()
+            .unwrap_or_else(|| outbox.next_send(&space, now));
+        self.store.release_space(owner, &space, due).await
+    }
+
+    /// Stores the space's state, leaving it in `outbox`.
+    async fn save(
+        &self,
+        outbox: &mut Outbox,
+        space: &str,
+        owner: &str,
+        finished: &[OutboxId],
+    ) -> Result<(), StoreError> {
+        let state = outbox
+            .take_space(space)
+            .unwrap_or_else(|| gchat::outbound::SpaceState::new(space, Vec::new(), Vec::new()));
+        let now = system_now();
+        let saved = self
+            .store
+            .save(owner, &state, finished, now, now + self.lease_for())
+            .await;
+        outbox.insert_space(state);
+        saved
+    }
+
+    /// One attempt: the answer to hand the outbox.
+    async fn deliver(&self, transmit: Transmit) -> Response {
         let mut request = transmit.request.rebase(&self.api_base);
         tracing::info!(id = transmit.id.0, attempt = transmit.attempt, url = %request.redacted_url(), "sending");
-        let response = if transmit.needs_app_auth {
+        if transmit.needs_app_auth {
             match self.authorize(&mut request).await {
                 Ok(()) => self.send(&request).await,
                 Err(response) => response,
             }
         } else {
             self.send(&request).await
-        };
-        {
-            let mut outbox = self.lock();
-            outbox.handle_response(transmit.id, &response, system_now());
-            self.save(&outbox);
-            self.publish(&mut outbox);
         }
-        self.wake.notify_one();
     }
 
     /// Adds `Authorization`, fetching a token first when one is due. A
@@ -171,12 +275,10 @@ impl Courier {
         send(&self.client, request).await
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Outbox> {
-        self.outbox.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Logs and broadcasts the outbox's events.
-    fn publish(&self, outbox: &mut Outbox) {
+    /// Logs and broadcasts the outbox's events; the messages finished
+    /// (delivered or given up).
+    fn publish(&self, outbox: &mut Outbox) -> Vec<OutboxId> {
+        let mut finished = Vec::new();
         while let Some(event) = outbox.poll_event() {
             match &event {
                 OutboxEvent::Delivered {
@@ -184,30 +286,36 @@ impl Courier {
                     space,
                     delivered,
                     attempts,
-                } => tracing::info!(
-                    id = id.0,
-                    space,
-                    name = delivered.name.as_deref(),
-                    thread = delivered.thread.as_deref(),
-                    attempts,
-                    duplicate = delivered.duplicate,
-                    "delivered"
-                ),
+                } => {
+                    finished.push(*id);
+                    tracing::info!(
+                        id = id.0,
+                        space,
+                        name = delivered.name.as_deref(),
+                        thread = delivered.thread.as_deref(),
+                        attempts,
+                        duplicate = delivered.duplicate,
+                        "delivered"
+                    );
+                }
                 OutboxEvent::GaveUp {
                     id,
                     space,
                     failure,
                     attempts,
-                } => tracing::warn!(
-                    id = id.0,
-                    space,
-                    code = failure.code,
-                    status = failure.status,
-                    message = failure.message,
-                    hint = failure.hint,
-                    attempts,
-                    "gave up"
-                ),
+                } => {
+                    finished.push(*id);
+                    tracing::warn!(
+                        id = id.0,
+                        space,
+                        code = failure.code,
+                        status = failure.status,
+                        message = failure.message,
+                        hint = failure.hint,
+                        attempts,
+                        "gave up"
+                    );
+                }
                 OutboxEvent::Retrying {
                     id,
                     attempt,
@@ -225,14 +333,7 @@ impl Courier {
             // No subscriber is fine.
             let _ = self.events.send(event);
         }
-    }
-
-    /// Saves the outbox (write to a temporary file, sync, rename).
-    fn save(&self, outbox: &Outbox) {
-        let Some(path) = &self.state_file else { return };
-        if let Err(e) = save(path, outbox) {
-            tracing::error!(path = %path.display(), error = %e, "cannot save the outbox state");
-        }
+        finished
     }
 }
 
@@ -288,34 +389,6 @@ pub async fn send(client: &reqwest::Client, request: &gchat::outbound::HttpReque
             error: e.without_url().to_string(),
         },
     }
-}
-
-fn load(path: &Path) -> Result<Option<Outbox>, String> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| format!("{}: not an outbox state file: {e}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-    }
-}
-
-fn save(path: &Path, outbox: &Outbox) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let tmp = path.with_extension("json.tmp");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&tmp)?;
-    file.write_all(&serde_json::to_vec(outbox).map_err(std::io::Error::other)?)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)?;
-    if let Some(dir) = path.parent() {
-        // The rename itself is durable once the directory is synced.
-        std::fs::File::open(dir)?.sync_all()?;
-    }
-    Ok(())
 }
 
 /// A random jitter seed from the OS.

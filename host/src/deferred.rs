@@ -4,10 +4,18 @@
 use gchat::app::Deferred;
 
 use crate::courier::Courier;
+use crate::store::StoreError;
 
 /// Queues the deferred items (each once: their request ids are the
 /// engine's deterministic ones, so a repeat delivery queues nothing new).
-pub fn carry_out(courier: &Courier, items: Vec<Deferred>) {
+/// An item Chat would refuse is logged and left out.
+///
+/// # Errors
+/// The store's, when the items could not be queued.
+pub async fn carry_out(courier: &Courier, items: Vec<Deferred>) -> Result<(), StoreError> {
+    if items.is_empty() {
+        return Ok(());
+    }
     let requests = items
         .into_iter()
         .filter_map(|item| match item.into_request() {
@@ -18,7 +26,5 @@ pub fn carry_out(courier: &Courier, items: Vec<Deferred>) {
             }
         })
         .collect();
-    if let Err(e) = courier.enqueue(requests) {
-        tracing::error!(error = %e, "deferred messages not queued");
-    }
+    courier.enqueue(requests).await.map(drop)
 }

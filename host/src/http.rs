@@ -1,10 +1,9 @@
 //! The HTTP side of `gchat serve`: axum routes, body limits, the engine
 //! call, key fetches, deferred work and the per-request log line.
 
-use std::collections::HashSet;
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Json;
@@ -14,17 +13,17 @@ use axum::handler::Handler as _;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use gchat::Timestamp;
-use gchat::app::{
-    ConfigApp, DedupKey, Deduper, Engine, Outcome, Request, Response as HttpResponse,
-};
+use gchat::app::{Accepted, ConfigApp, Engine, Outcome, Request, Response as HttpResponse};
 use gchat::auth::KeySet;
+use gchat::{ErrorCode as _, Timestamp};
 use http_body_util::BodyExt as _;
 use serde_json::json;
 use tokio::sync::Notify;
 
+use crate::app::{App, Work};
 use crate::courier::Courier;
 use crate::keys::KeyStore;
+use crate::store::{Claim, Store, StoreError};
 use crate::{MAX_BODY, deferred, system_now};
 
 /// How much of a body is kept: one byte over the engine's limit, so that the
@@ -39,9 +38,11 @@ const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Everything the handlers share.
 pub struct Shared {
     engine: Engine,
+    app: App,
     ingest: Option<ConfigApp>,
     courier: Arc<Courier>,
-    dedup: Dedup,
+    /// Woken whenever an event is answered (repeats waiting for it look again).
+    answered: Notify,
     /// The keys, and how they are fetched.
     pub keys: KeyStore,
     /// Deferred work still running (waited for on shutdown).
@@ -52,24 +53,28 @@ impl std::fmt::Debug for Shared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Shared")
             .field("engine", &self.engine)
+            .field("app", &self.app)
             .finish_non_exhaustive()
     }
 }
 
 impl Shared {
-    /// A server running `engine` with `keys`, delivering through `courier`;
-    /// `ingest` is the config app whose ingest rules take `POST /ingest/{rule}`.
+    /// A server answering with `app` through `engine` (its checks and
+    /// rendering), with `keys`, delivering through `courier`; `ingest` is
+    /// the config app whose ingest rules take `POST /ingest/{rule}`.
     pub fn new(
         engine: Engine,
+        app: App,
         keys: KeyStore,
         courier: Arc<Courier>,
         ingest: Option<ConfigApp>,
     ) -> Self {
         Self {
             engine,
+            app,
             ingest,
             courier,
-            dedup: Dedup::default(),
+            answered: Notify::new(),
             keys,
             tasks: Tracker::default(),
         }
@@ -88,6 +93,10 @@ impl Shared {
     /// The outbound courier.
     pub fn courier(&self) -> &Arc<Courier> {
         &self.courier
+    }
+
+    fn store(&self) -> &Arc<dyn Store> {
+        self.courier.store()
     }
 }
 
@@ -115,7 +124,7 @@ async fn healthz(State(server): State<Arc<Shared>>) -> Json<serde_json::Value> {
             "documents": keys.documents().len(),
             "fetching": server.keys.fetches(),
         },
-        "outbox": { "pending": server.courier.pending() },
+        "outbox": { "pending": server.courier.pending().await },
     }))
 }
 
@@ -175,7 +184,7 @@ async fn handle(State(server): State<Arc<Shared>>, request: axum::extract::Reque
     });
     let outcome = match answer(&server, &request).await {
         Ok(outcome) => outcome,
-        Err(detail) => {
+        Err(Failed::Engine(detail)) => {
             tracing::error!(%detail, "the engine failed");
             return refuse(
                 &method,
@@ -185,48 +194,73 @@ async fn handle(State(server): State<Arc<Shared>>, request: axum::extract::Reque
                 "internal",
             );
         }
+        Err(Failed::Store(error)) => {
+            // Chat delivers the event again later; nothing was recorded.
+            tracing::error!(%error, "the state store failed");
+            return refuse(
+                &method,
+                &path,
+                started,
+                StatusCode::SERVICE_UNAVAILABLE,
+                error.code(),
+            );
+        }
     };
     log_request(&method, &path, &outcome, started);
-    if !outcome.deferred.is_empty() {
-        let items = outcome.deferred.clone();
-        let courier = Arc::clone(&server.courier);
-        // Spawned: it runs once the response is on its way.
-        server
-            .tasks
-            .spawn(async move { deferred::carry_out(&courier, items) });
-    }
     to_response(outcome.response)
 }
 
-/// Handles the request; when the token could not be checked for want of a
-/// key document, fetches it (single flight) and handles the request once more.
-async fn answer(server: &Arc<Shared>, request: &Arc<OwnedRequest>) -> Result<Outcome, String> {
-    let snapshot = server.keys.snapshot();
-    let outcome = run_engine(server, request, Arc::clone(&snapshot.keys)).await?;
-    if outcome.key_requests.is_empty() || !server.keys.fetches() {
-        return Ok(outcome);
-    }
-    if outcome.response.status == 401 {
-        // Missing document or unknown key id: wait for the keys, then retry once.
-        if server.keys.ensure(&outcome.key_requests, &snapshot).await {
-            return run_engine(server, request, server.keys.current()).await;
-        }
-    } else {
-        // A stale document that still verified: refresh it in the background.
-        let server = Arc::clone(server);
-        let requests = outcome.key_requests.clone();
-        tokio::spawn(async move { server.keys.refresh(&requests, &snapshot).await });
-    }
-    Ok(outcome)
+/// Why a request got no answer from the app.
+enum Failed {
+    /// The engine's task failed (a bug).
+    Engine(String),
+    /// The store could not claim or record the event.
+    Store(StoreError),
 }
 
-/// One engine call, on the blocking pool (it verifies an RSA signature), with
-/// the time read just before.
-async fn run_engine(
+/// How long after its claim an event with no answer may be handled again
+/// (its instance died), beyond the handler's budget: the answer's own
+/// round trip, a wait for a database connection included.
+const STALE_MARGIN: Duration = Duration::from_secs(15);
+/// How often a repeat delivery looks for the answer being made elsewhere.
+const REPEAT_POLL: Duration = Duration::from_millis(50);
+
+/// Accepts the request; when the token could not be checked for want of a
+/// key document, fetches it (single flight) and accepts once more. Then
+/// runs the app on the accepted event.
+async fn answer(server: &Arc<Shared>, request: &Arc<OwnedRequest>) -> Result<Outcome, Failed> {
+    let snapshot = server.keys.snapshot();
+    let mut checked = accept(server, request, Arc::clone(&snapshot.keys)).await?;
+    if let Err(refused) = &checked {
+        // Missing document or unknown key id: wait for the keys, then retry once.
+        if refused.response.status == 401
+            && !refused.key_requests.is_empty()
+            && server.keys.fetches()
+            && server.keys.ensure(&refused.key_requests, &snapshot).await
+        {
+            checked = accept(server, request, server.keys.current()).await?;
+        }
+    }
+    let accepted = match checked {
+        Ok(accepted) => accepted,
+        Err(refused) => return Ok(*refused),
+    };
+    if !accepted.key_requests.is_empty() && server.keys.fetches() {
+        // A stale document that still verified: refresh it in the background.
+        let server = Arc::clone(server);
+        let requests = accepted.key_requests.clone();
+        tokio::spawn(async move { server.keys.refresh(&requests, &snapshot).await });
+    }
+    run(server, accepted).await.map_err(Failed::Store)
+}
+
+/// The engine's checks, on the blocking pool (they verify an RSA
+/// signature), with the time read just before.
+async fn accept(
     server: &Arc<Shared>,
     request: &Arc<OwnedRequest>,
     keys: Arc<KeySet>,
-) -> Result<Outcome, String> {
+) -> Result<Result<Accepted, Box<Outcome>>, Failed> {
     let server = Arc::clone(server);
     let owned = Arc::clone(request);
     tokio::task::spawn_blocking(move || {
@@ -239,77 +273,116 @@ async fn run_engine(
                 .collect(),
             body: &owned.body,
         };
-        let now = system_now();
-        let engine = &server.engine;
-        let accepted = match engine.accept(&request, now, &keys) {
-            Ok(accepted) => accepted,
-            Err(refused) => return *refused,
-        };
-        let Some(key) = accepted.dedup.clone() else {
-            return engine.run_app(accepted);
-        };
-        // Check, handle, then remember: the lock is never held across the
-        // signature check or the app, so requests run in parallel.
-        let claim = match server.dedup.claim(&key.key, now) {
-            Ok(claim) => claim,
-            Err(first) => return Engine::repeat(accepted, first),
-        };
-        let outcome = engine.run_app(accepted);
-        claim.remember(&key, outcome.response.clone(), now);
-        outcome
+        server.engine.accept(&request, system_now(), &keys)
     })
     .await
-    .map_err(|e| e.to_string())
+    .map_err(|e| Failed::Engine(e.to_string()))
 }
 
-/// Repeat deliveries in this process: the responses sent, and the events
-/// being handled now (a repeat of one waits for its first answer).
-#[derive(Default)]
-struct Dedup {
-    state: Mutex<(Deduper, HashSet<String>)>,
-    answered: Condvar,
+/// Runs the app on an accepted event, once per event across every
+/// instance sharing the store: a repeat delivery waits for the first
+/// answer (made here or elsewhere) and gets it again. The reply's deferred
+/// work is queued (durably) before the answer is recorded, so a redelivery
+/// never finds an answer whose work was lost.
+async fn run(server: &Arc<Shared>, accepted: Accepted) -> Result<Outcome, StoreError> {
+    let work = Work {
+        courier: Arc::clone(&server.courier),
+        tasks: server.tasks.clone(),
+    };
+    let Some(key) = accepted.dedup.clone() else {
+        let outcome = server.app.answer(&server.engine, accepted, work).await;
+        deferred::carry_out(&server.courier, outcome.deferred.clone()).await?;
+        return Ok(outcome);
+    };
+    let stale = server.app.handler_budget().saturating_add(STALE_MARGIN);
+    let token = format!("{:016x}", crate::courier::seed());
+    loop {
+        let waiting = server.answered.notified();
+        match server
+            .store()
+            .claim(&key.key, &token, system_now(), stale)
+            .await?
+        {
+            Claim::Mine => break,
+            Claim::Answered(first) => return Ok(Engine::repeat(accepted, first)),
+            Claim::Busy => {
+                let _ = tokio::time::timeout(REPEAT_POLL, waiting).await;
+            }
+        }
+    }
+    let claim = ClaimGuard {
+        store: Arc::clone(server.store()),
+        key: Some(key.key.clone()),
+        token,
+    };
+    let outcome = server.app.answer(&server.engine, accepted, work).await;
+    if let Err(e) = deferred::carry_out(&server.courier, outcome.deferred.clone()).await {
+        // Not answered: the redelivery handles the event again.
+        claim.release().await;
+        server.answered.notify_waiters();
+        return Err(e);
+    }
+    let expires = system_now() + key.ttl;
+    if !claim.answered(&outcome.response, expires).await? {
+        tracing::warn!(
+            "another delivery took this event over while it was handled (past its budget and {} s)",
+            STALE_MARGIN.as_secs()
+        );
+    }
+    server.answered.notify_waiters();
+    Ok(outcome)
 }
 
-impl Dedup {
-    /// Claims event `key`, or gives the response it was first answered with
-    /// (waiting while another thread handles it).
-    fn claim(&self, key: &str, now: Timestamp) -> Result<Claim<'_>, HttpResponse> {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            if let Some(first) = state.0.seen(key, now) {
-                return Err(first);
+/// An event claimed and being handled: released (so that a redelivery
+/// handles it) if its answer is not recorded, the request dropped or failed.
+struct ClaimGuard {
+    store: Arc<dyn Store>,
+    key: Option<String>,
+    token: String,
+}
+
+impl ClaimGuard {
+    /// Records the answer; whether the claim was still this one's.
+    async fn answered(
+        mut self,
+        response: &HttpResponse,
+        expires: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let Some(key) = self.key.take() else {
+            return Ok(false);
+        };
+        let answered = self
+            .store
+            .answer(&key, &self.token, response, expires)
+            .await;
+        if answered.is_err() {
+            self.key = Some(key);
+        }
+        answered
+    }
+}
+
+impl ClaimGuard {
+    /// Gives the claim up now.
+    async fn release(mut self) {
+        if let Some(key) = self.key.take() {
+            if let Err(e) = self.store.release(&key, &self.token).await {
+                tracing::warn!(error = %e, "cannot release an unanswered event");
             }
-            if state.1.insert(key.to_owned()) {
-                return Ok(Claim {
-                    dedup: self,
-                    key: key.to_owned(),
-                });
-            }
-            state = self.answered.wait(state).unwrap_or_else(|e| e.into_inner());
         }
     }
 }
 
-/// An event being handled; released (and its waiters woken) when dropped.
-struct Claim<'a> {
-    dedup: &'a Dedup,
-    key: String,
-}
-
-impl Claim<'_> {
-    /// Remembers the response sent for the event.
-    fn remember(self, key: &DedupKey, response: HttpResponse, now: Timestamp) {
-        let mut state = self.dedup.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.0.remember(key, response, now);
-    }
-}
-
-impl Drop for Claim<'_> {
+impl Drop for ClaimGuard {
     fn drop(&mut self) {
-        let mut state = self.dedup.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.1.remove(&self.key);
-        drop(state);
-        self.dedup.answered.notify_all();
+        if let Some(key) = self.key.take() {
+            let (store, token) = (Arc::clone(&self.store), std::mem::take(&mut self.token));
+            tokio::spawn(async move {
+                if let Err(e) = store.release(&key, &token).await {
+                    tracing::warn!(error = %e, "cannot release an unanswered event");
+                }
+            });
+        }
     }
 }
 

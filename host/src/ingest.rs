@@ -14,6 +14,7 @@ use gchat::app::ingest::{IngestError, check_secret};
 use serde_json::json;
 
 use crate::http::Shared;
+use crate::store::StoreError;
 
 /// Handles one ingest post: 202 with the queued ids, or an error with a code.
 pub async fn ingest(
@@ -75,13 +76,18 @@ pub async fn ingest(
         }
         Err(e) => return error(StatusCode::BAD_REQUEST, e.code(), &e.to_string()),
     };
-    match server.courier().enqueue(requests) {
+    match server.courier().enqueue(requests).await {
         Ok(ids) => {
             tracing::info!(rule, queued = ids.len(), "ingest");
             let ids: Vec<u64> = ids.iter().map(|id| id.0).collect();
             (StatusCode::ACCEPTED, Json(json!({"queued": ids}))).into_response()
         }
-        Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, e.code(), &e.to_string()),
+        Err(e) => {
+            if matches!(e, StoreError::Database(_)) {
+                tracing::error!(rule, error = %e, "ingest not queued");
+            }
+            error(StatusCode::SERVICE_UNAVAILABLE, e.code(), &e.to_string())
+        }
     }
 }
 

@@ -54,3 +54,23 @@ pub fn refuse(error: &impl ErrorCode) -> ExitCode {
     eprintln!("{body}");
     ExitCode::from(REFUSED)
 }
+
+/// Why a development command refuses in a production build.
+pub fn without_dev(what: &str) -> String {
+    format!(
+        "{what} needs the test kit, which this build of gchat leaves out: \
+         build it with `--features dev` (`cargo install gchat-server --features dev`; `make run` does)"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_production_build_says_how_to_get_the_dev_commands() {
+        assert_eq!(
+            super::without_dev("gchat token mint"),
+            "gchat token mint needs the test kit, which this build of gchat leaves out: \
+             build it with `--features dev` (`cargo install gchat-server --features dev`; `make run` does)"
+        );
+    }
+}

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use gchat::auth::{CHAT_CERTS_URL, GOOGLE_ID_TOKEN_KEYS_URL, KeyRequest, KeySet};
 
+use crate::store::{KeyDocument, Store};
 use crate::system_now;
 
 /// How long a fetch may take.
@@ -46,6 +47,10 @@ pub struct KeyStore {
     /// Empty when keys come from files only (no fetching).
     flights: Vec<Flight>,
     client: Option<reqwest::Client>,
+    /// Where fetched documents are kept, to start with them next time.
+    store: Option<Arc<dyn Store>>,
+    /// Whether the kept documents were loaded (fetches wait for it).
+    loaded: tokio::sync::watch::Sender<bool>,
 }
 
 /// One URL's single-flight state.
@@ -77,11 +82,18 @@ impl KeyStore {
             set: RwLock::new(Arc::new(initial)),
             flights: Vec::new(),
             client: None,
+            store: None,
+            loaded: tokio::sync::watch::Sender::new(true),
         }
     }
 
-    /// A store holding `initial` that fetches Google's documents on demand.
-    pub fn fetching(initial: KeySet, urls: &FetchUrls) -> Result<Self, String> {
+    /// A store holding `initial` that fetches Google's documents on demand
+    /// and keeps them in `store`.
+    pub fn fetching(
+        initial: KeySet,
+        urls: &FetchUrls,
+        store: Option<Arc<dyn Store>>,
+    ) -> Result<Self, String> {
         let client = reqwest::Client::builder()
             .timeout(FETCH_TIMEOUT)
             .user_agent(concat!("gchat/", env!("CARGO_PKG_VERSION")))
@@ -100,7 +112,63 @@ impl KeyStore {
                 flight(CHAT_CERTS_URL, &urls.chat_certs),
             ],
             client: Some(client),
+            loaded: tokio::sync::watch::Sender::new(store.is_none()),
+            store,
         })
+    }
+
+    /// Adds the documents kept in the store (fetched by this or another
+    /// instance), with the freshness they were fetched with; a document
+    /// that has gone stale is still used while a fresh one is fetched.
+    pub async fn load(&self) {
+        self.load_kept().await;
+        self.loaded.send_replace(true);
+    }
+
+    async fn load_kept(&self) {
+        let Some(store) = &self.store else { return };
+        let documents = match store.key_documents().await {
+            Ok(documents) => documents,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the stored key documents");
+                return;
+            }
+        };
+        let mut loaded = KeySet::new();
+        for doc in documents {
+            let Some(flight) = self.flights.iter().find(|f| f.canonical == doc.url) else {
+                continue;
+            };
+            let headers: Vec<(&str, &str)> = doc
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            match loaded.insert_response(flight.canonical, &doc.body, &headers, doc.fetched_at) {
+                // As good as a fetch: requests waiting for one use it.
+                Ok(_) => {
+                    flight.generation.fetch_add(1, Ordering::Release);
+                }
+                Err(e) => {
+                    tracing::warn!(url = doc.url, error = %e, "a stored key document is unusable");
+                }
+            }
+        }
+        if loaded.documents().is_empty() {
+            return;
+        }
+        let documents = self.update(|set| set.merge(loaded)).documents().len();
+        tracing::info!(documents, "key documents loaded from the state store");
+    }
+
+    /// Swaps in a changed copy of the key set (requests holding the old
+    /// one keep it); the new one.
+    fn update(&self, change: impl FnOnce(&mut KeySet)) -> Arc<KeySet> {
+        let mut set = self.set.write().unwrap_or_else(|e| e.into_inner());
+        let mut next = KeySet::clone(&set);
+        change(&mut next);
+        *set = Arc::new(next);
+        Arc::clone(&set)
     }
 
     /// Whether this store fetches documents.
@@ -133,6 +201,8 @@ impl KeyStore {
     /// Returns whether the keys changed since `snapshot`, i.e. whether the
     /// request is worth handling again.
     pub async fn ensure(&self, requests: &[KeyRequest], snapshot: &Snapshot) -> bool {
+        // The kept documents first: they may be all a request needs.
+        let _ = self.loaded.subscribe().wait_for(|loaded| *loaded).await;
         for request in requests {
             let Some((flight, seen)) = self.flight_seen(request, snapshot) else {
                 continue;
@@ -145,13 +215,8 @@ impl KeyStore {
             if last_failure.is_some_and(|at| at.elapsed() < FAILURE_BACKOFF) {
                 continue;
             }
-            tracing::info!(
-                url = flight.canonical,
-                reason = reason(request),
-                "fetching key document"
-            );
-            *last_failure = (!self.fetch(flight).await).then(Instant::now);
-            flight.generation.fetch_add(1, Ordering::Release);
+            self.attempt(flight, &mut last_failure, request, "fetching key document")
+                .await;
         }
         !Arc::ptr_eq(&snapshot.keys, &self.current())
     }
@@ -172,14 +237,28 @@ impl KeyStore {
             {
                 continue;
             }
-            tracing::info!(
-                url = flight.canonical,
-                reason = reason(request),
-                "refreshing key document"
-            );
-            *last_failure = (!self.fetch(flight).await).then(Instant::now);
-            flight.generation.fetch_add(1, Ordering::Release);
+            self.attempt(
+                flight,
+                &mut last_failure,
+                request,
+                "refreshing key document",
+            )
+            .await;
         }
+    }
+
+    /// One fetch for `request`, logged as `what`: its failure time kept
+    /// (for the backoff), the flight's generation moved on either way.
+    async fn attempt(
+        &self,
+        flight: &Flight,
+        last_failure: &mut Option<Instant>,
+        request: &KeyRequest,
+        what: &str,
+    ) {
+        tracing::info!(url = flight.canonical, reason = reason(request), "{what}");
+        *last_failure = (!self.fetch(flight).await).then(Instant::now);
+        flight.generation.fetch_add(1, Ordering::Release);
     }
 
     /// The flight of the URL `request` names, and its generation in `snapshot`.
@@ -207,15 +286,16 @@ impl KeyStore {
             return false;
         };
         let started = Instant::now();
-        {
-            // Counted whatever comes of it: the refetch cool-down runs from here.
-            let mut set = self.set.write().unwrap_or_else(|e| e.into_inner());
-            let mut next = KeySet::clone(&set);
-            next.note_request(flight.canonical, system_now());
-            *set = Arc::new(next);
-        }
+        // Counted whatever comes of it: the refetch cool-down runs from here.
+        self.update(|set| set.note_request(flight.canonical, system_now()));
         let result = fetch_document(client, &flight.fetch_url).await;
         let now = system_now();
+        let kept = result.as_ref().ok().map(|(headers, body)| KeyDocument {
+            url: flight.canonical.to_owned(),
+            headers: headers.clone(),
+            body: body.clone(),
+            fetched_at: now,
+        });
         let outcome = result.and_then(|(headers, body)| {
             let pairs: Vec<(&str, &str)> = headers
                 .iter()
@@ -238,11 +318,7 @@ impl KeyStore {
                 let fresh_for_s = doc
                     .and_then(|d| d.fresh_until)
                     .map_or(0, |until| until.since(now).as_secs());
-                let mut set = self.set.write().unwrap_or_else(|e| e.into_inner());
-                let mut next = KeySet::clone(&set);
-                next.merge(fetched);
-                *set = Arc::new(next);
-                drop(set);
+                self.update(|set| set.merge(fetched));
                 tracing::info!(
                     url = flight.canonical,
                     keys,
@@ -250,6 +326,19 @@ impl KeyStore {
                     duration_ms,
                     "key document fetched"
                 );
+                if let (Some(store), Some(doc)) = (&self.store, kept) {
+                    // In the background: requests waiting for the keys
+                    // do not wait for the database too.
+                    let store = Arc::clone(store);
+                    tokio::spawn(async move {
+                        match store.save_key_document(&doc).await {
+                            Ok(()) => tracing::info!(url = doc.url, "key document kept"),
+                            Err(e) => {
+                                tracing::warn!(url = doc.url, error = %e, "cannot keep the key document");
+                            }
+                        }
+                    });
+                }
                 true
             }
             Err(error) => {

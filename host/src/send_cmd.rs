@@ -116,7 +116,6 @@ pub fn run(args: &SendArgs) -> ExitCode {
     let settings = Settings {
         api_base: args.api_base.clone(),
         auth: None,
-        state_file: None,
         config,
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -127,12 +126,17 @@ pub fn run(args: &SendArgs) -> ExitCode {
         Err(e) => return usage(format_args!("cannot start the runtime: {e}")),
     };
     runtime.block_on(async {
-        let courier = match Courier::new(settings) {
+        // One message, sent now: its outbox lives as long as this command.
+        let store = match gchat_server::store::Sqlite::memory() {
+            Ok(store) => store,
+            Err(e) => return usage(e),
+        };
+        let courier = match Courier::new(settings, std::sync::Arc::new(store)) {
             Ok(c) => c,
             Err(e) => return usage(e),
         };
         let mut events = courier.subscribe();
-        let id = match courier.enqueue(vec![request.into()]) {
+        let id = match courier.enqueue(vec![request.into()]).await {
             Ok(ids) => ids.first().copied(),
             Err(e) => return input::refuse(&e),
         };

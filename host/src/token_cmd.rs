@@ -1,12 +1,13 @@
 //! `gchat token ...` and `gchat keys ...`: verifying and minting tokens.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use gchat::Timestamp;
 use gchat::auth::{Expectation, KeySet, Verifier};
+#[cfg(feature = "dev")]
 use gchat::testing::{TestKey, claims_for};
 
 use crate::input;
@@ -179,6 +180,12 @@ fn verify(args: &VerifyArgs) -> ExitCode {
     }
 }
 
+#[cfg(not(feature = "dev"))]
+fn mint(_: &MintArgs) -> ExitCode {
+    usage(input::without_dev("gchat token mint"))
+}
+
+#[cfg(feature = "dev")]
 fn mint(args: &MintArgs) -> ExitCode {
     let expectations = match args.expect.expectations() {
         Ok(e) => e,
@@ -212,7 +219,8 @@ fn mint(args: &MintArgs) -> ExitCode {
 }
 
 /// The kid `gchat keys new` wrote beside the key.
-fn recorded_kid(key_path: &Path) -> Option<String> {
+#[cfg(feature = "dev")]
+fn recorded_kid(key_path: &std::path::Path) -> Option<String> {
     let kid = std::fs::read_to_string(key_path.with_file_name("kid")).ok()?;
     Some(kid.trim().to_owned()).filter(|k| !k.is_empty())
 }
@@ -224,6 +232,12 @@ pub fn run_keys(cmd: KeysCommand) -> ExitCode {
     }
 }
 
+#[cfg(not(feature = "dev"))]
+fn new_keys(_: &NewKeysArgs) -> ExitCode {
+    usage(input::without_dev("gchat keys new"))
+}
+
+#[cfg(feature = "dev")]
 fn new_keys(args: &NewKeysArgs) -> ExitCode {
     let mut seed = [0u8; 32];
     if let Err(e) = getrandom::fill(&mut seed) {

@@ -306,3 +306,34 @@ fn card_render_prints_a_page() {
         Some(2)
     );
 }
+
+/// The core's features the server's normal (not test) build enables.
+fn core_features(extra: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["tree", "--locked", "--offline", "-p", "gchat-server"])
+        .args(extra)
+        .args(["-e", "normal,features", "-i", "gchat"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_production_build_leaves_the_test_kit_out_and_dev_brings_it() {
+    // The default build (what serves in production) has no signing code:
+    // the core's `testing` feature (RSA signing, key generation) is off.
+    let production = core_features(&[]);
+    assert!(
+        production.contains("gchat feature \"config\""),
+        "{production}"
+    );
+    assert!(!production.contains("\"testing\""), "{production}");
+    // `--features dev` (`make run`, the tests) brings `--dev`, `token mint`, `keys new`.
+    assert!(core_features(&["--features", "dev"]).contains("gchat feature \"testing\""));
+}

@@ -146,11 +146,22 @@ fn a_restart_loses_nothing_and_posts_nothing_twice() {
         .args(["-KILL", &first.pid().to_string()])
         .status();
     first.wait_exit();
-    let saved = std::fs::read_to_string(state.join("outbox.json")).unwrap();
+    // Both alerts are in the state database (its file and its write-ahead log).
+    let mut saved = std::fs::read(state.join("gchat.db")).unwrap();
+    saved.extend(std::fs::read(state.join("gchat.db-wal")).unwrap_or_default());
     assert!(
-        saved.contains("alert-c6a7e1f0b2d3a4e5"),
-        "both alerts are in the state file"
+        String::from_utf8_lossy(&saved).contains("alert-c6a7e1f0b2d3a4e5"),
+        "both alerts are in the state database"
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(state.join("gchat.db"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the state database is private");
+    }
     assert!(chat.posted().is_empty());
 
     chat.script(vec![]);
@@ -160,6 +171,57 @@ fn a_restart_loses_nothing_and_posts_nothing_twice() {
     second.wait_for_logs("delivered", 2);
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(chat.posted().len(), 2, "nothing twice");
+}
+
+#[test]
+fn an_outbox_json_of_an_older_gchat_is_moved_into_the_database_once() {
+    use gchat::outbound::{Outbox, OutboxConfig, WebhookRequest, WebhookUrl};
+    let chat = FakeChat::start(vec![]);
+    let state_guard = common::temp_dir("ingest-migrate");
+    let state = state_guard.path();
+    // What `gchat serve --state-dir` kept before: the core's outbox as JSON,
+    // with one message waiting and one whose attempt was in flight.
+    let mut outbox = Outbox::new(OutboxConfig::new(3));
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let now = gchat::Timestamp::from_millis(i64::try_from(ms).unwrap());
+    for text in ["left over 1", "left over 2"] {
+        let url =
+            WebhookUrl::parse("https://chat.googleapis.com/v1/spaces/OLD/messages?key=k&token=t")
+                .unwrap();
+        let request = WebhookRequest::new(url, gchat::message::model::Message::text(text)).unwrap();
+        outbox.enqueue(request, now).unwrap();
+    }
+    assert!(outbox.poll_transmit(now).is_some());
+    std::fs::write(
+        state.join("outbox.json"),
+        serde_json::to_vec(&outbox).unwrap(),
+    )
+    .unwrap();
+
+    let first = alertmanager(&chat, state, &[]);
+    let posted = chat.wait_posted(2);
+    let texts: Vec<&str> = posted.iter().map(|m| m["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["left over 1", "left over 2"], "{}", first.stderr());
+    assert_eq!(
+        first.logs("outbox.json moved into the state database")[0]["messages"],
+        2
+    );
+    assert!(!state.join("outbox.json").exists());
+    assert!(state.join("outbox.json.migrated").exists());
+    first.wait_for_logs("delivered", 2);
+    drop(first);
+    // A second start finds nothing to move, and posts nothing again.
+    let second = alertmanager(&chat, state, &[]);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        second
+            .logs("outbox.json moved into the state database")
+            .is_empty()
+    );
+    assert_eq!(chat.posted().len(), 2);
 }
 
 #[test]
@@ -212,14 +274,7 @@ fn space_targets_use_app_authentication() {
     let chat = FakeChat::start(vec![]);
     let dir_guard = common::temp_dir("ingest-api");
     let dir = dir_guard.path();
-    let key = gchat::testing::TestKey::fixed();
-    let account = serde_json::json!({
-        "type": "service_account",
-        "client_email": "bot@p.iam.gserviceaccount.com",
-        "private_key_id": key.kid(),
-        "private_key": key.to_pem(),
-        "token_uri": format!("{}/token", chat.base),
-    });
+    let account = common::service_account(&chat.base);
     let account_file = dir.join("sa.json");
     std::fs::write(&account_file, account.to_string()).unwrap();
     let config = dir.join("api.toml");

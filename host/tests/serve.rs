@@ -7,22 +7,15 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use common::{Served, WAIT, connect, fixture, head, read_reply, temp_dir};
-use gchat::Timestamp;
 use gchat::auth::Expectation;
 use gchat::testing::{TestKey, claims_for};
 
 const URL: &str = "https://chat.example.com/events";
 
-fn now() -> Timestamp {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    Timestamp::from_secs(i64::try_from(secs).unwrap())
-}
+use common::now;
 
 /// `Bearer …` for `url`, signed by the fixed test key.
 fn bearer(url: &str) -> String {
@@ -441,4 +434,40 @@ fn dev_mode_prints_a_working_curl_command() {
             .status,
         401
     );
+}
+
+#[test]
+fn fetched_key_documents_are_kept_in_the_state_store_for_the_next_start() {
+    let keys = KeyServer::start(
+        vec![TestKey::fixed().jwks().to_string()],
+        CACHE_AN_HOUR,
+        Duration::ZERO,
+    );
+    let certs = format!("http://{}/certs", keys.addr);
+    let dir = common::temp_dir("serve-keys-kept");
+    let state = format!("sqlite:{}", dir.path().join("state.db").display());
+    let args = [
+        "--google-keys-url",
+        &certs,
+        "--endpoint-url",
+        URL,
+        "--state",
+        &state,
+    ];
+    let first = Served::start(&args);
+    first.wait_for_logs("key document kept", 1);
+    drop(first);
+    // Google's endpoint gone: the next start verifies with the kept document.
+    drop(keys);
+    let second = Served::start(&args);
+    let reply = second.post(
+        &[("Authorization", &bearer(URL))],
+        &fixture("classic-message.json"),
+    );
+    assert_eq!(reply.status, 200, "{}", second.stderr());
+    assert_eq!(
+        second.logs("key documents loaded from the state store")[0]["documents"],
+        1
+    );
+    assert!(second.logs("key document fetched").is_empty());
 }

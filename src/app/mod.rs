@@ -160,6 +160,15 @@ pub struct Response {
 }
 
 impl Response {
+    /// A response from its parts (a host reading back one it stored).
+    pub fn new(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+
     fn with_json(status: u16, body: &Value) -> Self {
         Self {
             status,
@@ -260,6 +269,13 @@ pub struct Context {
     pub now: Timestamp,
 }
 
+impl Context {
+    /// The context of an event accepted at `now`.
+    pub fn new(now: Timestamp) -> Self {
+        Self { now }
+    }
+}
+
 /// Why an app could not answer.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -275,6 +291,13 @@ pub enum AppError {
     /// The handler failed.
     #[error("{0}")]
     Handler(String),
+    /// The handler did not answer within its host's time budget (Chat
+    /// gives up on a synchronous reply after 30 s).
+    #[error("the handler did not answer within {} ms", budget.as_millis())]
+    TimedOut {
+        /// The budget it overran.
+        budget: std::time::Duration,
+    },
     /// The handler's answer is not a reply (see [`Reply::from_json`]).
     #[error("the handler's answer is not a reply: {detail} (at {path})")]
     InvalidReply {
@@ -293,6 +316,7 @@ impl ErrorCode for AppError {
         match self {
             Self::Template { .. } => "template_error",
             Self::Handler(_) => "handler_error",
+            Self::TimedOut { .. } => "handler_timeout",
             Self::InvalidReply { .. } => "invalid_reply",
             Self::Reply(e) => e.code(),
         }
@@ -302,7 +326,7 @@ impl ErrorCode for AppError {
         match self {
             Self::InvalidReply { path, .. } => Some(path),
             Self::Reply(e) => e.path(),
-            Self::Template { .. } | Self::Handler(_) => None,
+            Self::Template { .. } | Self::Handler(_) | Self::TimedOut { .. } => None,
         }
     }
 }

@@ -124,6 +124,63 @@ impl std::fmt::Debug for Router {
     }
 }
 
+/// Calls `$callback! { … }` with the fixed routes: each its mounting
+/// method's name, its doc and its [`Route`]. One list for every router of
+/// handlers: [`Router`] here, `gchat-server`'s async `App`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! fixed_routes {
+    ($callback:ident) => {
+        $callback! {
+            /// Direct messages and messages that mention the app.
+            on_message => $crate::app::Route::Kind($crate::event::Kind::Message),
+            /// The app was added to a space.
+            on_added => $crate::app::Route::Kind($crate::event::Kind::Added),
+            /// The app was removed (no reply is delivered; clean up only).
+            on_removed => $crate::app::Route::Kind($crate::event::Kind::Removed),
+            /// The app home tab was opened.
+            on_app_home => $crate::app::Route::Kind($crate::event::Kind::AppHome),
+            /// A form on the app home was submitted.
+            on_submit_form => $crate::app::Route::Kind($crate::event::Kind::SubmitForm),
+            /// A link matched the app's preview patterns.
+            on_link_preview => $crate::app::Route::Kind($crate::event::Kind::LinkPreview),
+            /// A dialog was cancelled (any function).
+            on_dialog_cancel => $crate::app::Route::Kind($crate::event::Kind::DialogCancel),
+            /// Any card click not routed by function.
+            on_card_clicked => $crate::app::Route::Kind($crate::event::Kind::CardClicked),
+            /// A Workspace Events space event (Pub/Sub).
+            on_space_event => $crate::app::Route::Kind($crate::event::Kind::SpaceEvent),
+            /// Messages in spaces that @mention the app.
+            on_mention => $crate::app::Route::Mention,
+            /// Commands no [`on_command`](Self::on_command) names.
+            on_unknown_command => $crate::app::Route::UnknownCommand,
+            /// Every event nothing else routes.
+            on_fallback => $crate::app::Route::Fallback,
+        }
+    };
+}
+
+/// Calls `$callback! { … }` with the routes by action function: each its
+/// mounting method's name, its doc and the event [`Kind`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! function_routes {
+    ($callback:ident) => {
+        $callback! {
+            /// A card click on an action with this function.
+            on_action => $crate::event::Kind::CardClicked,
+            /// A dialog request from a button with this function.
+            on_dialog_request => $crate::event::Kind::DialogRequest,
+            /// A dialog submit from a button with this function.
+            on_dialog_submit => $crate::event::Kind::DialogSubmit,
+            /// A widget update for this function.
+            on_widget_update => $crate::event::Kind::WidgetUpdated,
+            /// An autocomplete query for this function (`externalDataSource.function`).
+            on_autocomplete => $crate::event::Kind::Autocomplete,
+        }
+    };
+}
+
 /// Methods mounting a handler at a fixed route.
 macro_rules! on_route {
     ($($(#[$m:meta])* $name:ident => $route:expr,)*) => {
@@ -138,7 +195,7 @@ macro_rules! on_route {
 }
 
 macro_rules! on_function {
-    ($($(#[$m:meta])* $name:ident => $kind:ident,)*) => {
+    ($($(#[$m:meta])* $name:ident => $kind:expr,)*) => {
         $(
             $(#[$m])*
             #[must_use]
@@ -147,7 +204,7 @@ macro_rules! on_function {
                 function: impl Into<String>,
                 f: impl Fn(&Event, &Context) -> Result<Reply, AppError> + Send + Sync + 'static,
             ) -> Self {
-                self.on(Route::Action(Kind::$kind, function.into()), f)
+                self.on(Route::Action($kind, function.into()), f)
             }
         )*
     };
@@ -170,45 +227,9 @@ impl Router {
         self
     }
 
-    on_route! {
-        /// Direct messages and messages that mention the app.
-        on_message => Route::Kind(Kind::Message),
-        /// The app was added to a space.
-        on_added => Route::Kind(Kind::Added),
-        /// The app was removed (no reply is delivered; clean up only).
-        on_removed => Route::Kind(Kind::Removed),
-        /// The app home tab was opened.
-        on_app_home => Route::Kind(Kind::AppHome),
-        /// A form on the app home was submitted.
-        on_submit_form => Route::Kind(Kind::SubmitForm),
-        /// A link matched the app's preview patterns.
-        on_link_preview => Route::Kind(Kind::LinkPreview),
-        /// A dialog was cancelled (any function).
-        on_dialog_cancel => Route::Kind(Kind::DialogCancel),
-        /// Any card click not routed by function.
-        on_card_clicked => Route::Kind(Kind::CardClicked),
-        /// A Workspace Events space event (Pub/Sub).
-        on_space_event => Route::Kind(Kind::SpaceEvent),
-        /// Messages in spaces that @mention the app.
-        on_mention => Route::Mention,
-        /// Commands no [`on_command`](Self::on_command) names.
-        on_unknown_command => Route::UnknownCommand,
-        /// Every event nothing else routes.
-        on_fallback => Route::Fallback,
-    }
+    crate::fixed_routes!(on_route);
 
-    on_function! {
-        /// A card click on an action with this function.
-        on_action => CardClicked,
-        /// A dialog request from a button with this function.
-        on_dialog_request => DialogRequest,
-        /// A dialog submit from a button with this function.
-        on_dialog_submit => DialogSubmit,
-        /// A widget update for this function.
-        on_widget_update => WidgetUpdated,
-        /// An autocomplete query for this function (`externalDataSource.function`).
-        on_autocomplete => Autocomplete,
-    }
+    crate::function_routes!(on_function);
 
     /// A slash or quick command, by name (`/help`) or id (`"3"`). A
     /// dialog-opening command is routed here too.

@@ -52,6 +52,7 @@
 //! ```
 
 mod app_auth;
+mod held;
 mod http;
 mod outbox;
 mod pacer;
@@ -61,6 +62,7 @@ mod status;
 mod webhook;
 
 pub use app_auth::{AppAuth, AppAuthError, Assertion, CHAT_BOT_SCOPE, ServiceAccountKey};
+pub use held::{HeldMessage, SpaceState};
 pub use http::{CHAT_API_BASE, HttpRequest, Response};
 pub use outbox::{EnqueueError, Outbox, OutboxConfig, OutboxEvent, OutboxId, Transmit};
 pub use pacer::{Pacer, Quota};

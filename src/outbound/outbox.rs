@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::held::{HeldMessage, SpaceState, State};
 use super::http::{HttpRequest, Response};
 use super::pacer::{Pacer, Quota};
-use super::request::{OutboundRequest, RequestError, request_id_for};
+use super::request::{OutboundRequest, RequestError};
 use super::retry::{RetryPolicy, millis};
 use super::status::{Decision, Delivered, Failure, decide};
 use crate::time::Timestamp;
@@ -138,23 +139,6 @@ impl crate::ErrorCode for EnqueueError {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Entry {
-    id: OutboxId,
-    request: OutboundRequest,
-    queued_at: Timestamp,
-    attempts: u32,
-    state: State,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-enum State {
-    Waiting { not_before: Timestamp },
-    InFlight { deadline: Timestamp },
-}
-
 /// Delivers messages through webhooks and the Chat API, with no I/O of its
 /// own, in the manner of `quinn-proto`:
 ///
@@ -180,7 +164,7 @@ pub struct Outbox {
     config: OutboxConfig,
     next_id: u64,
     /// Per space, the messages in order; only the first is ever in flight.
-    spaces: BTreeMap<String, VecDeque<Entry>>,
+    spaces: BTreeMap<String, VecDeque<HeldMessage>>,
     /// Request ids of the messages held, for de-duplication.
     request_ids: BTreeMap<String, OutboxId>,
     pacer: Pacer,
@@ -223,14 +207,9 @@ impl Outbox {
         request: impl Into<OutboundRequest>,
         now: Timestamp,
     ) -> Result<OutboxId, EnqueueError> {
-        let mut request = request.into();
-        request.options().check()?;
-        if let Some(existing) = request
-            .options()
-            .request_id
-            .as_ref()
-            .and_then(|r| self.request_ids.get(r))
-        {
+        // Checked, with its requestId (derived from the next id if it has none).
+        let held = HeldMessage::new(OutboxId(self.next_id), request, self.config.seed, now)?;
+        if let Some(existing) = self.request_ids.get(held.request_id()) {
             return Ok(*existing);
         }
         if self.len() >= self.config.capacity {
@@ -238,25 +217,13 @@ impl Outbox {
                 capacity: self.config.capacity,
             });
         }
-        let id = OutboxId(self.next_id);
+        let id = held.id();
         self.next_id += 1;
-        let request_id = match &request.options().request_id {
-            Some(r) => r.clone(),
-            None => {
-                let r = request_id_for(&format!("outbox/{}/{}", self.config.seed, id.0));
-                request.options_mut().request_id = Some(r.clone());
-                r
-            }
-        };
-        self.request_ids.insert(request_id, id);
-        let space = request.space_id().to_owned();
-        self.spaces.entry(space).or_default().push_back(Entry {
-            id,
-            request,
-            queued_at: now,
-            attempts: 0,
-            state: State::Waiting { not_before: now },
-        });
+        self.request_ids.insert(held.request_id().to_owned(), id);
+        self.spaces
+            .entry(held.space().to_owned())
+            .or_default()
+            .push_back(held);
         Ok(id)
     }
 
@@ -365,6 +332,53 @@ impl Outbox {
         self.events.pop_front()
     }
 
+    /// The spaces with messages held.
+    pub fn spaces(&self) -> impl Iterator<Item = &str> {
+        self.spaces.keys().map(String::as_str)
+    }
+
+    /// When a message to `space` may go, `now` or later, by its quota.
+    pub fn next_send(&self, space: &str, now: Timestamp) -> Timestamp {
+        self.pacer.next_send(space, now)
+    }
+
+    /// Takes `space`'s messages and send history out of the outbox (to
+    /// store them apart); `None` when it holds neither. Events already
+    /// made stay in [`poll_event`](Self::poll_event).
+    pub fn take_space(&mut self, space: &str) -> Option<SpaceState> {
+        let messages: Vec<HeldMessage> = self.spaces.remove(space).unwrap_or_default().into();
+        for held in &messages {
+            self.request_ids.remove(held.request_id());
+        }
+        let sent = self.pacer.take(space);
+        (!messages.is_empty() || !sent.is_empty()).then(|| SpaceState {
+            space: space.to_owned(),
+            messages,
+            sent,
+        })
+    }
+
+    /// Puts a space's messages and send history in, replacing what the
+    /// outbox held for it. Ids it holds are never given out again. The
+    /// capacity is not checked: the messages are already held elsewhere.
+    pub fn insert_space(&mut self, state: SpaceState) {
+        let SpaceState {
+            space,
+            messages,
+            sent,
+        } = state;
+        drop(self.take_space(&space));
+        for held in &messages {
+            self.next_id = self.next_id.max(held.id.0.saturating_add(1));
+            self.request_ids
+                .insert(held.request_id().to_owned(), held.id);
+        }
+        if !messages.is_empty() {
+            self.spaces.insert(space.clone(), messages.into());
+        }
+        self.pacer.insert(&space, sent);
+    }
+
     /// Resumes an outbox loaded after a restart (or in another process):
     /// attempts that were in flight when it was saved will never be
     /// answered, so each counts as failed now and is sent again after its
@@ -396,7 +410,7 @@ impl Outbox {
         }
     }
 
-    fn head_mut(&mut self, id: OutboxId) -> Option<(String, &mut Entry)> {
+    fn head_mut(&mut self, id: OutboxId) -> Option<(String, &mut HeldMessage)> {
         self.spaces.iter_mut().find_map(|(space, queue)| {
             let head = queue.front_mut()?;
             (head.id == id).then(|| (space.clone(), head))

@@ -109,6 +109,20 @@ impl Pacer {
         }
     }
 
+    /// Takes `space`'s send times out (oldest first).
+    pub fn take(&mut self, space: &str) -> Vec<Timestamp> {
+        self.sent.remove(space).map(Vec::from).unwrap_or_default()
+    }
+
+    /// Sets `space`'s send times (oldest first), replacing any it had.
+    pub fn insert(&mut self, space: &str, sent: Vec<Timestamp>) {
+        if sent.is_empty() {
+            self.sent.remove(space);
+        } else {
+            self.sent.insert(space.to_owned(), sent.into());
+        }
+    }
+
     /// Forgets spaces with no send inside the window at `now`.
     pub fn prune(&mut self, now: Timestamp) {
         let window = self.quota.window;

@@ -295,7 +295,8 @@ test("restart: a post waiting for its retry is delivered by the alarm of a new r
     const persist = { durableObjectsPersist: join(dir, "do"), cachePersist: join(dir, "cache") };
     const first = await start(options(), persist);
     const start1 = world.chat.attempts.length;
-    world.chat.script.push(() => new Response("{}", { status: 503 }));
+    // Retry-After: the retry cannot come (by the backoff's jitter) before the restart.
+    world.chat.script.push(() => new Response("{}", { status: 503, headers: { "retry-after": "2" } }));
     const answer = await signed(first.origin, messageEvent("survive"));
     assert.equal(answer.status, 200);
     await until(() => world.chat.attempts.length > start1);

@@ -2,13 +2,39 @@
 //! command that sends a correctly signed sample event.
 
 use gchat::Timestamp;
-use gchat::auth::{Expectation, KeySet};
+#[cfg(feature = "dev")]
+use gchat::auth::Expectation;
+use gchat::auth::KeySet;
+#[cfg(feature = "dev")]
 use gchat::event::sample::{SampleOptions, sample};
+#[cfg(feature = "dev")]
 use gchat::event::{Format, Kind};
-use gchat::testing::{TestKey, claims_for};
+#[cfg(feature = "dev")]
+pub use gchat::testing::TestKey;
+#[cfg(feature = "dev")]
+use gchat::testing::claims_for;
+
+/// Without the `dev` feature there is no test key: nothing to sign with.
+#[cfg(not(feature = "dev"))]
+#[derive(Debug)]
+pub enum TestKey {}
 
 /// A fresh test key pair with a random key id, and the key set that holds
 /// its public half.
+#[cfg(not(feature = "dev"))]
+pub fn key() -> Result<(TestKey, KeySet), String> {
+    Err(crate::input::without_dev("--dev"))
+}
+
+/// What `--dev` prints (never reached without the `dev` feature).
+#[cfg(not(feature = "dev"))]
+pub fn instructions(key: &TestKey, _url: &str, _now: Timestamp) -> Result<String, String> {
+    match *key {}
+}
+
+/// A fresh test key pair with a random key id, and the key set that holds
+/// its public half.
+#[cfg(feature = "dev")]
 pub fn key() -> Result<(TestKey, KeySet), String> {
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| format!("no system randomness: {e}"))?;
@@ -32,6 +58,7 @@ pub fn endpoint_url(addr: std::net::SocketAddr) -> String {
 
 /// What `--dev` prints on stdout: comments and a `curl` command sending a
 /// `/help` slash command with a token valid for an hour.
+#[cfg(feature = "dev")]
 pub fn instructions(key: &TestKey, url: &str, now: Timestamp) -> Result<String, String> {
     let token = key.mint(&claims_for(&Expectation::endpoint_url(url), now));
     let options = SampleOptions {
@@ -52,6 +79,7 @@ pub fn instructions(key: &TestKey, url: &str, now: Timestamp) -> Result<String, 
 }
 
 /// `s` in single quotes, for a POSIX shell.
+#[cfg(feature = "dev")]
 fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
@@ -61,6 +89,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "dev")]
     fn quotes_survive_the_shell() {
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
     }

@@ -10,6 +10,7 @@ mod dev;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
@@ -21,6 +22,7 @@ use gchat::outbound::{AppAuth, CHAT_BOT_SCOPE, OutboxConfig, ServiceAccountKey};
 use crate::token_cmd::{ExpectationArgs, system_now};
 use crate::{apps, input};
 use gchat_server::courier::{self, Settings};
+use gchat_server::store::{self, Store};
 use gchat_server::{FetchUrls, Keys, Server};
 
 /// Log line format.
@@ -66,8 +68,20 @@ pub struct ServeArgs {
     /// On shutdown, how long to wait for in-flight requests and deferred work.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     drain_timeout: u64,
-    /// Keep the outbox (messages waiting to be delivered) in DIR/outbox.json,
-    /// so that a restart loses nothing; default: in memory.
+    /// Where repeat deliveries, the outbox and key documents are kept, so
+    /// that a restart loses nothing: `sqlite:PATH` (one process; the file is
+    /// created with mode 0600) or `postgres://USER@HOST:PORT/DB` (many
+    /// instances behind one load balancer). Default: SQLite in memory.
+    #[arg(
+        long,
+        value_name = "SPEC",
+        env = "GCHAT_STATE",
+        conflicts_with = "state_dir"
+    )]
+    state: Option<String>,
+    /// Shorthand for `--state sqlite:DIR/gchat.db` (DIR is created). An
+    /// `outbox.json` left there by an older gchat is moved into the
+    /// database once.
     #[arg(long, value_name = "DIR")]
     state_dir: Option<PathBuf>,
     /// A service-account JSON key, for Chat API calls (deferred replies and
@@ -99,17 +113,37 @@ fn parse_quota(text: &str) -> Result<gchat::outbound::Quota, String> {
     Ok(gchat::outbound::Quota::new(n, Duration::from_secs(secs)))
 }
 
-/// The courier's settings for `args`: the state file under `--state-dir`,
-/// app authentication from `--service-account`.
-fn courier_settings(args: &ServeArgs) -> Result<Settings, String> {
-    let state_file = match &args.state_dir {
-        Some(dir) => {
+/// The state store `--state` or `--state-dir` names (SQLite in memory by
+/// default), with an older `outbox.json` in `--state-dir` moved into it.
+async fn state(args: &ServeArgs) -> Result<Arc<dyn Store>, String> {
+    let spec = match (&args.state, &args.state_dir) {
+        (Some(spec), _) => spec.clone(),
+        (None, Some(dir)) => {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-            Some(dir.join("outbox.json"))
+            format!("sqlite:{}", dir.join("gchat.db").display())
         }
-        None => None,
+        (None, None) => "sqlite::memory:".into(),
     };
+    let store = store::open(&spec).await.map_err(|e| e.to_string())?;
+    if let Some(dir) = &args.state_dir {
+        let moved =
+            store::migrate_outbox_file(store.as_ref(), &dir.join("outbox.json"), system_now())
+                .await
+                .map_err(|e| e.to_string())?;
+        if let Some(count) = moved {
+            tracing::info!(
+                messages = count,
+                "outbox.json moved into the state database"
+            );
+        }
+    }
+    Ok(store)
+}
+
+/// The courier's settings for `args`: app authentication from
+/// `--service-account`, the quota and attempt timeout.
+fn courier_settings(args: &ServeArgs) -> Result<Settings, String> {
     let auth = match &args.service_account {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -124,13 +158,17 @@ fn courier_settings(args: &ServeArgs) -> Result<Settings, String> {
     if let Some(quota) = args.quota {
         config.quota = quota;
     }
-    if let Some(secs) = args.attempt_timeout.filter(|s| s.is_finite() && *s > 0.0) {
-        config.attempt_timeout = Duration::from_secs_f64(secs);
+    if let Some(secs) = args.attempt_timeout {
+        config.attempt_timeout = Duration::try_from_secs_f64(secs)
+            .ok()
+            .filter(|d| !d.is_zero() && *d <= Duration::from_secs(3600))
+            .ok_or_else(|| {
+                format!("--attempt-timeout {secs}: give seconds, above 0 and at most 3600")
+            })?;
     }
     Ok(Settings {
         api_base: args.api_base.clone(),
         auth,
-        state_file,
         config,
     })
 }
@@ -214,6 +252,9 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         );
         tracing::warn!("token verification is off (--insecure-skip-verification)");
     }
+    if args.dev && !cfg!(feature = "dev") {
+        return usage(input::without_dev("--dev"));
+    }
     let dev_key = if args.dev {
         match dev::key() {
             Ok((key, set)) => {
@@ -253,8 +294,8 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             Verifier::new(expectations)
                 .with_refetch_cooldown(Duration::from_secs(args.refetch_cooldown))
         };
-        let engine = match apps::engine(args.app.as_deref(), verifier) {
-            Ok(engine) => engine,
+        let app = match apps::app(args.app.as_deref()) {
+            Ok(app) => app,
             Err(message) => return usage(message),
         };
         let ingest = match apps::config(args.app.as_deref()) {
@@ -265,9 +306,13 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             Ok(settings) => settings,
             Err(message) => return usage(message),
         };
-        if ingest.is_some() && args.state_dir.is_none() {
-            tracing::warn!("ingest rules without --state-dir: messages waiting at exit are lost");
+        if ingest.is_some() && args.state_dir.is_none() && args.state.is_none() {
+            tracing::warn!("ingest rules without --state: messages waiting at exit are lost");
         }
+        let store = match state(args).await {
+            Ok(store) => store,
+            Err(message) => return usage(message),
+        };
         let keys = if fetch {
             Keys::Fetch(FetchUrls {
                 google_keys: args.google_keys_url.clone(),
@@ -277,7 +322,9 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             Keys::Fixed(keys)
         };
         let mut builder = Server::builder()
-            .engine(engine)
+            .app(app)
+            .verifier(verifier)
+            .state(store)
             .keys(keys)
             .courier(settings)
             .drain_timeout(Duration::from_secs(args.drain_timeout));

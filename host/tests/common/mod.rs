@@ -6,6 +6,7 @@
 
 pub mod chat;
 pub mod postgres;
+pub mod spaces;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -16,6 +17,28 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+/// The clock, for minting tokens.
+pub fn now() -> gchat::Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    gchat::Timestamp::from_millis(i64::try_from(ms).unwrap())
+}
+
+/// A service account whose token endpoint is the stand-in Chat at `base`,
+/// signed with the fixed test key.
+pub fn service_account(base: &str) -> Value {
+    let key = gchat::testing::TestKey::fixed();
+    serde_json::json!({
+        "type": "service_account",
+        "client_email": "bot@p.iam.gserviceaccount.com",
+        "private_key_id": key.kid(),
+        "private_key": key.to_pem(),
+        "token_uri": format!("{base}/token"),
+    })
+}
 
 /// How long any single wait in these tests may take.
 pub const WAIT: Duration = Duration::from_secs(30);
