@@ -96,11 +96,14 @@ fn a_thousand_events_over_three_instances_are_each_handled_once() {
         );
     }
     // The request log lines: one handled (not duplicate) per event, in all.
-    let lines: Vec<Value> = instances
-        .iter()
-        .flat_map(|s| s.wait_for_logs("request", 0))
-        .filter(|l| l["status"] == 200)
-        .collect();
+    // A line is written just after its answer goes: wait (bounded) for all 1,200.
+    let lines: Vec<Value> = common::wait_for(1200, || {
+        instances
+            .iter()
+            .flat_map(|s| s.logs("request"))
+            .filter(|l| l["status"] == 200)
+            .collect()
+    });
     let handled = lines.iter().filter(|l| l["duplicate"] != true).count();
     let repeats = lines.iter().filter(|l| l["duplicate"] == true).count();
     assert_eq!((handled, repeats), (1000, 200));
