@@ -20,7 +20,7 @@ SIZE_BUDGET_KB := 250
 SIZE_BUDGET_FULL_KB := 600
 NPM_STAMP := node_modules/.package-lock.json
 WWW_STAMP := www/node_modules/.package-lock.json
-JS_TESTS := js/tests/package.test.mjs js/tests/app.test.mjs
+JS_TESTS := js/tests/package.test.mjs js/tests/app.test.mjs js/tests/conformance.test.mjs
 WORKER_TESTS := examples/worker/test/worker.test.mjs
 # Chromium and chromedriver leave a profile (~60 MB) in TMPDIR at each start when the runner
 # kills them; the browser runs get their own TMPDIR, removed afterwards whatever the outcome.
@@ -29,17 +29,20 @@ with-browser-tmp = rm -rf $(BROWSER_TMP) && mkdir -p $(BROWSER_TMP) && status=0 
   { TMPDIR=$(BROWSER_TMP) $(1) || status=$$?; }; rm -rf $(BROWSER_TMP); exit $$status
 
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-corpus FORCE
-.PHONY: all setup setup-rust setup-browser setup-postgres npm-deps run test bench lint fmt-check clippy test-native \
+.PHONY: all setup setup-rust setup-browser setup-postgres setup-python npm-deps run test bench lint fmt-check clippy test-native \
+  component python-wheel test-python bench-python \
   test-wasm test-browser wasm-imports doc fmt pkg size size-floor test-js test-types test-worker \
   test-ts-app www www-deps test-www bench-www screenshots bench-opt-levels
 
 all: test
 
 ## setup: idempotent prerequisites: the Rust side, Debian chromium + chromedriver, Debian postgresql,
-## npm packages.
-setup: setup-rust setup-browser setup-postgres npm-deps
+## npm packages, the Python virtualenv.
+setup: setup-rust setup-browser setup-postgres npm-deps setup-python
 
-## setup-rust: rustup target, wasm-bindgen-cli at the version locked in Cargo.lock.
+## setup-rust: rustup target, wasm-bindgen-cli at the version locked in Cargo.lock, and the bytecode
+## alliance's wasm-tools (only its `component` command: it makes the component from the core module).
+WASM_TOOLS_VERSION := 1.263.0
 setup-rust:
 	@rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
@@ -47,6 +50,21 @@ setup-rust:
 	  $(CARGO) install --locked wasm-bindgen-cli --version '$(WASM_BINDGEN_VERSION)' \
 	    || $(CARGO) install wasm-bindgen-cli --version '$(WASM_BINDGEN_VERSION)'; \
 	fi
+	@if [ "$$(wasm-tools --version 2>/dev/null | cut -d' ' -f2)" != "$(WASM_TOOLS_VERSION)" ]; then \
+	  echo "installing wasm-tools $(WASM_TOOLS_VERSION)"; \
+	  $(CARGO) install --locked wasm-tools --version '$(WASM_TOOLS_VERSION)' --no-default-features --features component; \
+	fi
+
+## setup-python: the virtualenv target/venv with python/requirements-dev.txt (wasmtime, pytest,
+## hatchling; Flask, google-auth and cryptography for the example and the benchmark's peer).
+VENV := target/venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.requirements
+setup-python: $(VENV_STAMP)
+$(VENV_STAMP): python/requirements-dev.txt
+	rm -rf $(VENV) && python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r python/requirements-dev.txt
+	@touch $@
 
 ## setup-browser: Debian's chromium and chromium-driver, installed with apt only when missing.
 setup-browser:
@@ -77,7 +95,7 @@ run: setup-rust www
 	$(CARGO) run --locked -q -p gchat-server --features dev -- serve --dev
 
 ## test: everything CI checks.
-test: setup fmt-check clippy test-native test-wasm test-browser wasm-imports doc test-js test-www fuzz-smoke
+test: setup fmt-check clippy test-native test-wasm test-browser wasm-imports doc test-js test-python test-www fuzz-smoke
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -90,6 +108,7 @@ clippy:
 	$(CARGO) clippy --locked -p gchat --no-default-features --lib -- -D warnings
 	$(CARGO) clippy --locked -p gchat-js --all-targets --target $(WASM_TARGET) -- -D warnings
 	$(CARGO) clippy --locked -p gchat-js --features full --all-targets --target $(WASM_TARGET) -- -D warnings
+	$(CARGO) clippy --locked -p gchat-component --all-targets --target $(WASM_TARGET) -- -D warnings
 	$(CARGO) clippy --locked --manifest-path fuzz/Cargo.toml --target-dir $(FUZZ_DIR)/clippy -- -D warnings
 
 test-native:
@@ -177,6 +196,42 @@ test-worker: pkg
 	node_modules/.bin/tsc -p examples/worker
 	node --test $(WORKER_TESTS)
 
+## component: the engine as a WebAssembly component (the WIT world `gchat:engine`,
+## component/wit/gchat.wit) for hosts without JavaScript: built for wasm32-unknown-unknown, so it
+## imports nothing (not even WASI), then made a component by wasm-tools.
+COMPONENT_CORE := target/$(WASM_TARGET)/component/gchat_component.wasm
+COMPONENT := target/wasm-component/gchat.wasm
+component: $(COMPONENT)
+$(COMPONENT_CORE): FORCE | setup-rust
+	$(CARGO) build --locked -p gchat-component --target $(WASM_TARGET) --profile component
+$(COMPONENT): $(COMPONENT_CORE)
+	mkdir -p $(dir $@)
+	wasm-tools component new $< -o $@
+
+## python-wheel: the Python package `gchat` (python/dist/*.whl, PEP 517 with hatchling), with the
+## component inside, installed into the virtualenv.
+PY_WHEEL_STAMP := target/python-wheel.stamp
+PY_SOURCES := $(shell find python/src -name '*.py' 2>/dev/null) python/pyproject.toml python/README.md
+python-wheel: $(PY_WHEEL_STAMP)
+$(PY_WHEEL_STAMP): $(COMPONENT) $(PY_SOURCES) | setup-python
+	cp $(COMPONENT) python/src/gchat/gchat.wasm
+	rm -rf python/dist
+	$(PY) -m pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation -w python/dist ./python
+	$(PY) -m pip install -q --disable-pip-version-check --force-reinstall --no-deps python/dist/gchat-*.whl
+	@touch $@
+
+## test-python: the Python package's tests (pytest, on the installed wheel: the conformance suite
+## among them) and the example app's (examples/python-app).
+GCHAT_CACHE := $(CURDIR)/target/gchat-cache
+test-python: python-wheel
+	cd python && GCHAT_CACHE_DIR=$(GCHAT_CACHE) ../$(PY) -m pytest -q -p no:cacheprovider tests
+	cd examples/python-app && GCHAT_CACHE_DIR=$(GCHAT_CACHE) ../../$(PY) -m pytest -q -p no:cacheprovider
+
+## bench-python: `Engine.handle` in Python against Flask-style code with google-auth's
+## verify_token, the component's size, and the cold start.
+bench-python: python-wheel
+	$(PY) benches/python-vs-google-auth.py $(COMPONENT)
+
 ## www: the card designer's static build (www/dist), on the full web build (pkg/full/web); deployable anywhere.
 ## Built again only when the package or the designer's sources changed.
 WWW_DIST := www/dist/index.html
@@ -216,6 +271,7 @@ bench: setup-rust setup-browser www
 	node benches/handle-vs-jose.mjs
 	node benches/workers.mjs
 	$(CARGO) bench --locked -p gchat-server --features dev --bench load
+	$(MAKE) bench-python
 	cd www && node tests/bench.mjs
 
 ## bench-opt-levels: the edge module at opt-level z, s, 2 and 3 (sizes, and the Node benchmark

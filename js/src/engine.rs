@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use gchat::app::{self, AppError, Deferred, LogRecord, Outcome, Route, Routes};
 use gchat::auth::{Expectation, KeyRequest, Verifier};
-use gchat::event::Kind;
 use js_sys::Promise;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -463,21 +462,7 @@ fn routes(value: &JsValue) -> Result<Routes<u32>, JsValue> {
     }
     for (index, spec) in js_sys::Array::from(value).iter().enumerate() {
         let on = get(&spec, "on").as_string().unwrap_or_default();
-        let key = get(&spec, "key").as_string();
-        let action = |kind: Kind| key.clone().map(|k| Route::Action(kind, k));
-        let route = match on.as_str() {
-            "mention" => Some(Route::Mention),
-            "command" => key.clone().map(Route::Command),
-            "unknownCommand" => Some(Route::UnknownCommand),
-            "fallback" => Some(Route::Fallback),
-            "action" => action(Kind::CardClicked),
-            "dialogRequest" => action(Kind::DialogRequest),
-            "dialogSubmit" => action(Kind::DialogSubmit),
-            "dialogCancel" => action(Kind::DialogCancel),
-            "widgetUpdate" => action(Kind::WidgetUpdated),
-            "autocomplete" => action(Kind::Autocomplete),
-            kind => Kind::from_name(kind).map(Route::Kind),
-        };
+        let route = Route::from_name(&on, get(&spec, "key").as_string());
         let route = route.ok_or_else(|| {
             error(
                 "invalid_argument",

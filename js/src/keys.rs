@@ -26,21 +26,6 @@ pub struct KeysSnapshot {
     pub(crate) crypto: Rc<WebCrypto>,
 }
 
-/// One document of a key set, for JS.
-#[derive(Serialize, tsify::Tsify)]
-#[tsify(rename = "KeyDocumentInfo")]
-#[serde(rename_all = "camelCase")]
-struct DocumentInfo<'a> {
-    /// Where it was fetched from (`null` for a document from a file).
-    url: Option<&'a str>,
-    /// When it was fetched, in milliseconds since the epoch.
-    fetched_at: Option<i64>,
-    /// Until when it is fresh, in milliseconds (`null`: never stale).
-    fresh_until: Option<i64>,
-    /// Its key ids.
-    kids: Vec<&'a str>,
-}
-
 /// An entry of a key document that was skipped (the other keys kept).
 #[derive(Serialize, tsify::Tsify)]
 #[tsify(rename = "SkippedKeyInfo")]
@@ -143,15 +128,10 @@ impl KeySet {
     #[wasm_bindgen(unchecked_return_type = "KeyDocumentInfo[]")]
     pub fn documents(&self) -> Result<JsValue, JsValue> {
         let keys = self.keys.borrow();
-        let docs: Vec<DocumentInfo<'_>> = keys
+        let docs: Vec<_> = keys
             .documents()
             .iter()
-            .map(|d| DocumentInfo {
-                url: d.url.as_deref(),
-                fetched_at: d.fetched_at.map(gchat::Timestamp::as_millis),
-                fresh_until: d.fresh_until.map(gchat::Timestamp::as_millis),
-                kids: d.kids().collect(),
-            })
+            .map(auth::KeyDocument::info)
             .collect();
         to_js(&docs)
     }

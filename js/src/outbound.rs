@@ -4,8 +4,8 @@
 use gchat::app::Deferred;
 use gchat::message::model::Message;
 use gchat::outbound::{
-    self, CreateMessageRequest, HttpRequest, OutboundRequest, OutboxConfig, OutboxId, ReplyOption,
-    Response, WebhookUrl,
+    self, CreateMessageRequest, HttpRequest, OutboundRequest, OutboxConfig, OutboxId, PostOptions,
+    ReplyOption, Response, WebhookUrl,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -37,7 +37,11 @@ impl WebhookRequest {
         let message: Message = from_js(&message, "message")?;
         let request = outbound::WebhookRequest::new(url, message).map_err(|e| js_error(&e))?;
         Ok(Self {
-            inner: with_options(request, &options.unwrap_or(JsValue::UNDEFINED))?,
+            inner: with_options(
+                request,
+                &options.unwrap_or(JsValue::UNDEFINED),
+                outbound::WebhookRequest::with_options,
+            )?,
         })
     }
 
@@ -64,10 +68,13 @@ impl WebhookRequest {
 }
 
 /// Applies `{ threadKey, replyOption, idempotencyKey, clientMessageId }`.
-fn with_options<T: Options>(mut request: T, options: &JsValue) -> Result<T, JsValue> {
-    if let Some(key) = get(options, "threadKey").as_string() {
-        request = request.thread_key(key);
-    }
+fn with_options<T>(
+    request: T,
+    options: &JsValue,
+    apply: impl FnOnce(T, PostOptions) -> Result<T, outbound::RequestError>,
+) -> Result<T, JsValue> {
+    let mut post = PostOptions::default();
+    post.thread_key = get(options, "threadKey").as_string();
     if let Some(reply) = get(options, "replyOption").as_string() {
         let option = serde_json::from_value::<ReplyOption>(reply.into()).map_err(|e| {
             error(
@@ -76,49 +83,12 @@ fn with_options<T: Options>(mut request: T, options: &JsValue) -> Result<T, JsVa
                 &format!("options.replyOption: {e}"),
             )
         })?;
-        request = request.reply_option(option);
+        post.reply_option = Some(option);
     }
-    if let Some(key) = get(options, "idempotencyKey").as_string() {
-        request = request.idempotency_key(&key);
-    }
-    if let Some(key) = get(options, "clientMessageId").as_string() {
-        request = request.client_message_id(&key);
-    }
-    request.checked()
+    post.idempotency_key = get(options, "idempotencyKey").as_string();
+    post.client_message_id = get(options, "clientMessageId").as_string();
+    apply(request, post).map_err(|e| js_error(&e))
 }
-
-/// The builder methods both request kinds share.
-trait Options: Sized {
-    fn thread_key(self, key: String) -> Self;
-    fn reply_option(self, option: ReplyOption) -> Self;
-    fn idempotency_key(self, key: &str) -> Self;
-    fn client_message_id(self, key: &str) -> Self;
-    fn checked(self) -> Result<Self, JsValue>;
-}
-
-macro_rules! options {
-    ($ty:ty) => {
-        impl Options for $ty {
-            fn thread_key(self, key: String) -> Self {
-                <$ty>::thread_key(self, key)
-            }
-            fn reply_option(self, option: ReplyOption) -> Self {
-                <$ty>::reply_option(self, option)
-            }
-            fn idempotency_key(self, key: &str) -> Self {
-                <$ty>::idempotency_key(self, key)
-            }
-            fn client_message_id(self, key: &str) -> Self {
-                <$ty>::client_message_id(self, key)
-            }
-            fn checked(self) -> Result<Self, JsValue> {
-                self.check().map(|()| self).map_err(|e| js_error(&e))
-            }
-        }
-    };
-}
-options!(outbound::WebhookRequest);
-options!(CreateMessageRequest);
 
 /// The outbox: delivers messages once, in order per space, within Chat's
 /// quota, retrying what may be retried. It does no I/O: the host sends each
@@ -323,7 +293,12 @@ fn outbound_request(value: &JsValue) -> Result<OutboundRequest, JsValue> {
             WebhookUrl::parse(&string("url").unwrap_or_default()).map_err(|e| js_error(&e))?;
         let message: Message = from_js(&get(value, "message"), "message")?;
         let request = outbound::WebhookRequest::new(url, message).map_err(|e| js_error(&e))?;
-        return Ok(with_options(request, &get(value, "options"))?.into());
+        return Ok(with_options(
+            request,
+            &get(value, "options"),
+            outbound::WebhookRequest::with_options,
+        )?
+        .into());
     }
     if get(value, "space").is_undefined() && get(value, "name").is_undefined() {
         use wasm_bindgen::convert::TryFromJsValue;
@@ -365,7 +340,12 @@ fn outbound_request(value: &JsValue) -> Result<OutboundRequest, JsValue> {
         None => {
             let space = string("space").unwrap_or_default();
             let request = CreateMessageRequest::new(&space, message).map_err(|e| js_error(&e))?;
-            return Ok(with_options(request, &get(value, "options"))?.into());
+            return Ok(with_options(
+                request,
+                &get(value, "options"),
+                CreateMessageRequest::with_options,
+            )?
+            .into());
         }
     };
     deferred.into_request().map_err(|e| js_error(&e))

@@ -30,6 +30,32 @@ pub enum Route {
     Fallback,
 }
 
+impl Route {
+    /// The route named as the bindings name them (the npm package's `App`,
+    /// the component's `route` record): `on` is a kind (`message`, `added`,
+    /// `card_clicked`, …), `mention`, `command` (`key`: the name or id),
+    /// `unknownCommand`, `fallback`, or an action route (`action`,
+    /// `dialogRequest`, `dialogSubmit`, `dialogCancel`, `widgetUpdate`,
+    /// `autocomplete`; `key`: the function). `None` for an unknown name, or
+    /// a keyed route without its key.
+    pub fn from_name(on: &str, key: Option<String>) -> Option<Route> {
+        let action = |kind: Kind| key.clone().map(|k| Route::Action(kind, k));
+        match on {
+            "mention" => Some(Route::Mention),
+            "command" => key.clone().map(Route::Command),
+            "unknownCommand" => Some(Route::UnknownCommand),
+            "fallback" => Some(Route::Fallback),
+            "action" => action(Kind::CardClicked),
+            "dialogRequest" => action(Kind::DialogRequest),
+            "dialogSubmit" => action(Kind::DialogSubmit),
+            "dialogCancel" => action(Kind::DialogCancel),
+            "widgetUpdate" => action(Kind::WidgetUpdated),
+            "autocomplete" => action(Kind::Autocomplete),
+            kind => Kind::from_name(kind).map(Route::Kind),
+        }
+    }
+}
+
 /// Handlers by [`Route`], and the matching of events to them.
 ///
 /// Commands match by name, then by id; actions by the kind and function; a

@@ -69,6 +69,33 @@ impl KeyDocument {
     pub fn skipped(&self) -> &[SkippedKey] {
         &self.skipped
     }
+
+    /// The document as the bindings describe it (`{ url, fetchedAt,
+    /// freshUntil, kids }`).
+    pub fn info(&self) -> KeyDocumentInfo<'_> {
+        KeyDocumentInfo {
+            url: self.url.as_deref(),
+            fetched_at: self.fetched_at.map(Timestamp::as_millis),
+            fresh_until: self.fresh_until.map(Timestamp::as_millis),
+            kids: self.kids().collect(),
+        }
+    }
+}
+
+/// One document of a key set, as plain data for hosts and bindings.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct KeyDocumentInfo<'a> {
+    /// Where it was fetched from (`null` for a document from a file).
+    pub url: Option<&'a str>,
+    /// When it was fetched, in milliseconds since the epoch.
+    pub fetched_at: Option<i64>,
+    /// Until when it is fresh, in milliseconds (`null`: never stale).
+    pub fresh_until: Option<i64>,
+    /// Its key ids.
+    pub kids: Vec<&'a str>,
 }
 
 /// An entry of a key document that cannot be used (a key too short or too

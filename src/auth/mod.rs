@@ -49,8 +49,8 @@ mod verifier;
 pub use error::VerifyError;
 pub use expectation::{CHAT_ISSUER, Expectation, ExpectationError, GOOGLE_ISSUERS};
 pub use keys::{
-    CHAT_CERTS_URL, GOOGLE_ID_TOKEN_KEYS_URL, KeyDocument, KeyRequest, KeyRequestReason, KeySet,
-    KeySetError, SkippedKey,
+    CHAT_CERTS_URL, GOOGLE_ID_TOKEN_KEYS_URL, KeyDocument, KeyDocumentInfo, KeyRequest,
+    KeyRequestReason, KeySet, KeySetError, SkippedKey,
 };
 pub use token::{Claims, MAX_TOKEN_BYTES};
 pub use verifier::{

@@ -67,8 +67,8 @@ pub use http::{CHAT_API_BASE, HttpRequest, Response};
 pub use outbox::{EnqueueError, Outbox, OutboxConfig, OutboxEvent, OutboxId, Transmit};
 pub use pacer::{Pacer, Quota};
 pub use request::{
-    CreateMessageRequest, MAX_THREAD_KEY, OutboundRequest, ReplyOption, RequestError, SendOptions,
-    UpdateMessageRequest, WebhookRequest, client_message_id_for, request_id_for,
+    CreateMessageRequest, MAX_THREAD_KEY, OutboundRequest, PostOptions, ReplyOption, RequestError,
+    SendOptions, UpdateMessageRequest, WebhookRequest, client_message_id_for, request_id_for,
 };
 pub use retry::RetryPolicy;
 pub use status::{Decision, Delivered, Failure, FieldViolation, Status, decide};

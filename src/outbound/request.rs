@@ -128,6 +128,22 @@ impl SendOptions {
     }
 }
 
+/// A post's options as callers name them (the bindings' `threadKey`,
+/// `replyOption`, `idempotencyKey`, `clientMessageId`), applied with
+/// `with_options`: the keys are turned into Chat's ids there.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PostOptions {
+    /// Posts in (or starts) the thread with this key.
+    pub thread_key: Option<String>,
+    /// `messageReplyOption`.
+    pub reply_option: Option<ReplyOption>,
+    /// The key `requestId` is derived from.
+    pub idempotency_key: Option<String>,
+    /// The key a `client-…` message id is derived from.
+    pub client_message_id: Option<String>,
+}
+
 /// The deterministic `requestId` for an idempotency key: `gchat-` and 32
 /// hex digits of its SHA-256, so one key always names one message.
 pub fn request_id_for(key: &str) -> String {
@@ -391,6 +407,23 @@ macro_rules! options_builder {
             /// Checks the options: the thread key's length.
             pub fn check(&self) -> Result<(), RequestError> {
                 self.options.check()
+            }
+
+            /// Applies each option `options` sets, then checks them.
+            pub fn with_options(mut self, options: PostOptions) -> Result<Self, RequestError> {
+                if let Some(key) = options.thread_key {
+                    self = self.thread_key(key);
+                }
+                if let Some(option) = options.reply_option {
+                    self = self.reply_option(option);
+                }
+                if let Some(key) = options.idempotency_key {
+                    self = self.idempotency_key(&key);
+                }
+                if let Some(key) = options.client_message_id {
+                    self = self.client_message_id(&key);
+                }
+                self.check().map(|()| self)
             }
         }
     };

@@ -241,6 +241,16 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// Its name: `error` or `warning` (as serialized).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
+
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
