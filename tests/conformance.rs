@@ -190,6 +190,15 @@ fn specs() -> Vec<Spec> {
             handler: None,
         },
         Spec {
+            name: "too-large",
+            description: "A body over the engine's limit is refused with 413, before its token is checked.",
+            engine: json!({ "expectations": [{ "type": "endpointUrl", "url": ENDPOINT }], "maxBody": 200 }),
+            method: "POST",
+            body: message("hello"),
+            auth: Auth::Signed { offset: 0 },
+            handler: None,
+        },
+        Spec {
             name: "not-json",
             description: "A signed body that is not JSON is refused with 400 and the code.",
             engine: verified(),
@@ -399,6 +408,9 @@ fn run(case: &Value) -> Value {
     };
     if let Some(text) = options["errorText"].as_str() {
         engine = engine.with_error_text(text);
+    }
+    if let Some(max) = options["maxBody"].as_u64() {
+        engine = engine.with_max_body(usize::try_from(max).expect("a size"));
     }
     let keys =
         KeySet::parse(&std::fs::read(dir().join("keys.json")).expect("keys.json")).expect("keys");

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 
@@ -270,9 +272,12 @@ def test_google_keys_are_fetched_once_and_kept_while_fresh() -> None:
     assert len(fetched) == 1
     first = case("handler-text")["now"]
     assert keys.key_set().documents()[0]["freshUntil"] == first + 3600 * 1000
-    # Stale an hour later: fetched again before the request is checked (whose token,
-    # valid for an hour and a minute's leeway, has expired by then).
+    # Stale an hour later: fetched again in the background (the stale keys verify
+    # meanwhile; this request's token, valid for an hour and a minute, has expired).
     assert engine.handle(method, headers, body_text, now=first + 3660 * 1000 + 1).status == 401
+    deadline = time.monotonic() + 10
+    while len(fetched) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert len(fetched) == 2
 
 
@@ -297,15 +302,9 @@ def test_google_keys_unavailable_refuse_the_token_and_say_why() -> None:
 
 
 def test_the_component_imports_nothing_and_exports_the_world() -> None:
-    from importlib import resources
-
-    import wasmtime
-    from wasmtime.component import Component
-
-    engine = wasmtime.Engine()
-    component = Component(engine, resources.files("gchat").joinpath("gchat.wasm").read_bytes())
-    assert component.type.imports(engine) == {}  # no WASI, no clock, no randomness
-    exports = set(component.type.exports(engine))
+    loaded = gchat._runtime.runtime()  # the packaged gchat.wasm, compiled
+    assert loaded.component.type.imports(loaded.engine) == {}  # no WASI, no clock, no randomness
+    exports = set(loaded.component.type.exports(loaded.engine))
     assert {f"gchat:engine/{i}@0.1.0" for i in ("types", "auth", "messages", "app", "outbound")} <= exports
 
 
@@ -326,3 +325,63 @@ def test_a_body_that_is_not_utf8_and_a_reply_that_is_not_json_are_refused_with_c
     assert handled.json()["text"] == gchat.DEFAULT_ERROR_TEXT
     assert logged[-1]["error"] == "handler_error"
     assert "not JSON" in logged[-1]["detail"]
+
+
+def test_refusals_come_in_the_engines_order_method_size_token_then_body(keys) -> None:
+    engine = Engine(app=weather_app([]), expectations=EXPECTATIONS, keys=keys, max_body=1000)
+    method, headers, body, now = request("handler-text")
+    not_text = b"\xff" + body.encode()[:500]
+    assert engine.handle("GET", headers, not_text, now=now).status == 405
+    assert engine.handle(method, headers, b"x" * 1001, now=now).status == 413
+    forged = dict(request("forged-signature")[1])
+    assert engine.handle(method, forged, not_text, now=now).status == 401
+    refused = engine.handle(method, headers, not_text, now=now)
+    assert (refused.status, refused.json()["error"]["code"]) == (400, "invalid_json")
+
+
+def test_a_repeat_waits_for_the_first_answer_but_not_forever(keys) -> None:
+    started, release = threading.Event(), threading.Event()
+    app = App()
+
+    @app.command("/weather")
+    def weather(event, ctx):
+        started.set()
+        release.wait(10)
+        return reply.text("late")
+
+    dedup = gchat.MemoryDedup()
+    dedup.WAIT_SECONDS = 0.2
+    engine = Engine(app=app, expectations=EXPECTATIONS, keys=keys, dedup=dedup)
+    method, headers, body, now = request("handler-text")
+    first: list = []
+    worker = threading.Thread(target=lambda: first.append(engine.handle(method, headers, body, now=now)))
+    worker.start()
+    assert started.wait(10)
+    repeat = engine.handle(method, headers, body, now=now)
+    assert (repeat.status, repeat.log["error"]) == (503, "dedup_unavailable")
+    assert ("retry-after", "1") in repeat.headers
+    release.set()
+    worker.join(10)
+    assert first[0].json()["text"] == "late"
+    # Answered since: the next repeat gets that answer.
+    again = engine.handle(method, headers, body, now=now)
+    assert again.json()["text"] == "late" and again.log["duplicate"] is True
+
+
+def test_posts_made_before_a_handler_fails_are_kept_in_order(keys) -> None:
+    app = App()
+
+    @app.command("/weather")
+    def weather(event, ctx):
+        ctx.post("first")
+        ctx.update("spaces/AAAAops/messages/client-1", "second")
+        raise RuntimeError("then it failed")
+
+    method, headers, body, now = request("handler-text")
+    handled = Engine(app=app, expectations=EXPECTATIONS, keys=keys).handle(method, headers, body, now=now)
+    assert handled.log["error"] == "handler_error"
+    assert [(d["type"], d["message"]["text"]) for d in handled.deferred] == [
+        ("createMessage", "first"), ("updateMessage", "second"),
+    ]
+    assert "url" not in repr(gchat.webhook_request(
+        "https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=secret", {"text": "x"}))

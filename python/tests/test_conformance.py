@@ -48,6 +48,7 @@ def engine_of(options: dict) -> gchat.Engine:
         expectations=options.get("expectations"),
         insecure_skip_verification=options.get("insecureSkipVerification", False),
         error_text=options.get("errorText"),
+        max_body=options.get("maxBody"),
     )
 
 

@@ -109,7 +109,8 @@ def remember(ty: Any) -> Any:
 
 
 class FastFunc:
-    """``Func.__call__`` with the function's types looked up once."""
+    """``Func.__call__`` with the function's types looked up once, and its
+    ``post_return`` called once the results are read."""
 
     def __init__(self, func: Func, store: Any) -> None:
         fty = func.type(store)
@@ -136,22 +137,35 @@ class FastFunc:
                 )
 
             enter_wasm(run)
-            if result_space is None:
-                return None
-            return self.result.convert_from_c(result_space)
+            try:
+                if result_space is None:
+                    return None
+                return self.result.convert_from_c(result_space)
+            finally:
+                # Whatever the conversion did: the component frees its results.
+                self.func.post_return(store)
         finally:
             for i in range(n):
                 ffi.wasmtime_component_val_delete(byref(param_capi[i]))
 
-    def post_return(self, store: Any) -> None:
+
+class PlainFunc:
+    """wasmtime's own ``Func``, with ``post_return`` called as ``FastFunc`` does."""
+
+    def __init__(self, func: Func) -> None:
+        self.func = func
+
+    def __call__(self, store: Any, *params: Any) -> Any:
+        result = self.func(store, *params)
         self.func.post_return(store)
+        return result
 
 
 def fast_func(func: Func, store: Any) -> Any:
-    """A ``FastFunc``, or the plain ``Func`` when wasmtime's internals are not as expected."""
+    """A ``FastFunc``, or wasmtime's plain calls when its internals are not as expected."""
     if ffi is None:
-        return func
+        return PlainFunc(func)
     try:
         return FastFunc(func, store)
     except Exception:  # pragma: no cover - another wasmtime: the plain calls
-        return func
+        return PlainFunc(func)

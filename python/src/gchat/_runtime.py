@@ -55,19 +55,38 @@ def _load(engine: wasmtime.Engine) -> wc.Component:
     version = importlib.metadata.version("wasmtime")
     key = hashlib.sha256(wasm + version.encode()).hexdigest()[:32]
     cached = _cache_dir() / f"gchat-{key}.cwasm"
-    try:
-        return wc.Component.deserialize_file(engine, str(cached))
-    except Exception:  # missing, or from another wasmtime: compile it
-        pass
+    if _trusted(cached):
+        try:
+            return wc.Component.deserialize_file(engine, str(cached))
+        except Exception:  # unreadable, or from another wasmtime: compile it
+            pass
     component = wc.Component(engine, wasm)
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(bytes(component.serialize()))
         os.replace(tmp, cached)
     except OSError:
         pass
     return component
+
+
+def _trusted(path: Path) -> bool:
+    """Whether cached machine code may be run: this user's file, in this user's
+    directory, neither writable by others (it is loaded as native code)."""
+    try:
+        for item in (path, path.parent):
+            info = item.stat()
+            if info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return False
+        return True
+    except (OSError, AttributeError):  # missing; or no getuid (Windows): compile
+        return False
+
+
+#: The most linear memory the component may use (bodies are refused over 1 MiB
+#: before they are copied in; this bounds everything else).
+MEMORY_LIMIT = 512 << 20
 
 
 class Runtime:
@@ -77,8 +96,14 @@ class Runtime:
         self.lock = threading.RLock()
         self.engine = wasmtime.Engine()
         self.store = wasmtime.Store(self.engine)
-        component = _load(self.engine)
-        self.instance = wc.Linker(self.engine).instantiate(self.store, component)
+        self.store.set_limits(memory_size=MEMORY_LIMIT)
+        # Resources whose Python objects went while a call was under way are
+        # freed at the start of the next call (see `drop`).
+        self._dropped: list[wc.ResourceAny] = []
+        self._depth = 0
+        #: The compiled component.
+        self.component = _load(self.engine)
+        self.instance = wc.Linker(self.engine).instantiate(self.store, self.component)
         self._funcs: dict[tuple[str, str], Any] = {}
 
     def func(self, interface: str, name: str) -> Any:
@@ -99,15 +124,34 @@ class Runtime:
     def call(self, interface: str, name: str, *args: Any) -> Any:
         """Calls an export, under the lock."""
         with self.lock:
+            if self._depth == 0:
+                self._drop_pending()
             func = self.func(interface, name)
-            result = func(self.store, *args)
-            func.post_return(self.store)
-            return result
+            self._depth += 1
+            try:
+                return func(self.store, *args)
+            finally:
+                self._depth -= 1
 
     def drop(self, resource: wc.ResourceAny) -> None:
-        """Frees a resource's state in the component."""
-        with self.lock:
-            resource.drop(self.store)
+        """Frees a resource's state in the component, now if no call is under way
+        in this thread, else at the start of the next call. Called from `__del__`,
+        which the garbage collector may run in the middle of a call."""
+        self._dropped.append(resource)  # atomic: no lock needed here
+        if self.lock.acquire(blocking=False):
+            try:
+                if self._depth == 0:
+                    self._drop_pending()
+            finally:
+                self.lock.release()
+
+    def _drop_pending(self) -> None:
+        while self._dropped:
+            resource = self._dropped.pop()
+            try:
+                resource.drop(self.store)
+            except Exception:  # already gone with its owner: nothing to free
+                pass
 
 
 _runtime: Optional[Runtime] = None

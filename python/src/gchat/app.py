@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field as dc_field
 from typing import Any, Callable, Iterator, Optional, Union
@@ -224,6 +225,7 @@ class Context:
     def __init__(self, accepted: "Accepted", event: dict, now: int, log: Callable[[dict], None]) -> None:
         self._accepted = accepted
         self._step = 0
+        self._ids: list[str] = []
         self.event = event
         self.now = now
         self.deferred: list[dict] = []
@@ -235,7 +237,9 @@ class Context:
 
     def _id(self) -> str:
         step, self._step = self._step, self._step + 1
-        return self._accepted.work_id(step)
+        if step >= len(self._ids):  # more than the first few: asked of the engine
+            self._ids.extend(self._accepted.work_id(i) for i in range(len(self._ids), step + 1))
+        return self._ids[step]
 
     def post(self, message: Union[str, dict], *, space: Optional[str] = None,
              thread: Optional[str] = None, message_id: Optional[str] = None) -> str:
@@ -335,6 +339,12 @@ class Accepted(_Resource):
         """The request id of the handler's ``step``th post or edit."""
         return self._call("app", "accepted.work-id", step)
 
+    def close(self) -> None:
+        """Frees the event in the engine without answering it."""
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            runtime().drop(handle)
+
     def _take(self) -> ResourceAny:
         handle, self._handle = self._handle, None
         if handle is None:
@@ -347,6 +357,9 @@ class MemoryDedup:
     first response (waiting while the first delivery is still being handled), or
     None for the caller to handle the event and ``complete`` (or ``release``) it."""
 
+    #: How long a repeat waits for the first delivery's answer.
+    WAIT_SECONDS = 25.0
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         # key -> [until, response or None, done]; in the order claimed, so that
@@ -354,23 +367,30 @@ class MemoryDedup:
         self._entries: dict[str, list] = {}
 
     def claim(self, key: str, ttl: int, now: int) -> Optional[tuple]:
+        """The first response to this key, or None: the caller handles the event.
+        Raises ``GchatError("dedup_unavailable")`` when the first delivery is still
+        being handled after ``WAIT_SECONDS``: whether it will answer is not known."""
+        ttl = max(ttl, 1)
+        deadline = time.monotonic() + self.WAIT_SECONDS
         while True:
             with self._lock:
                 hit = self._entries.get(key)
                 if hit is None or hit[0] <= now:
                     self._entries.pop(key, None)
                     self._entries[key] = [now + ttl * 1000, None, threading.Event()]
-                    while True:
-                        oldest = next(iter(self._entries))
-                        if self._entries[oldest][0] > now:
+                    # In the order claimed: expired entries are at the front.
+                    for old in list(self._entries):
+                        if self._entries[old][0] > now:
                             break
-                        del self._entries[oldest]
+                        del self._entries[old]
                     return None
                 if hit[1] is not None:
                     return hit[1]
                 waiting = hit[2]
             # The first delivery is still being handled here: its answer is the answer.
-            waiting.wait(30)
+            left = deadline - time.monotonic()
+            if left <= 0 or not waiting.wait(left):
+                raise GchatError("dedup_unavailable", "the first delivery of this event is still being handled")
 
     def complete(self, key: str, response: tuple) -> None:
         """Records the first response."""
@@ -439,6 +459,9 @@ class Engine:
         self.keys = keys if keys is not None else KeySet()
         self.log = log or (lambda record: None)
         self.dedup = dedup if dedup is not None else MemoryDedup()
+        #: The largest body accepted (the engine's default: 1 MiB).
+        self.max_body = max_body if max_body is not None else 1 << 20
+        self._insecure = bool(self._engine.call("insecure"))
 
     def _keys(self) -> KeySet:
         keys = self.keys
@@ -465,14 +488,27 @@ class Engine:
         send (a ``Handled``: 405, 413, 401, 400), or the ``Accepted`` event for the
         host's handler, answered with ``respond``."""
         now = now_ms() if now is None else now
-        if hasattr(self.keys, "refresh"):
+        # The engine reads only `authorization`: the other headers are not copied in.
+        auth = [(n, v) for n, v in _pairs(headers) if n.lower() == "authorization"]
+        if method.upper() != "POST":
+            return Handled._of(self._accept((method, auth, "", now)).payload)
+        size = len(body.encode()) if isinstance(body, str) else len(body)
+        if size > self.max_body:
+            # Refused before it is copied into the engine, as the engine refuses it.
+            message = f"the body is {size} bytes, over the limit of {self.max_body} bytes"
+            return self._refused(413, GchatError("too_large", message))
+        if auth and hasattr(self.keys, "refresh"):
             self.keys.refresh(self, now)
         try:
             text = _utf8(body, "body")
         except GchatError as e:
-            return _refused(400, e)
-        # The engine reads only `authorization`: the other headers are not copied in.
-        auth = [(n, v) for n, v in _pairs(headers) if n.lower() == "authorization"]
+            # Not text, so no event: but the token is checked first, as for any body.
+            verdict = self._accept((method, auth, "", now))
+            if verdict.tag == "accepted":  # (an empty body is no event: not reached)
+                Accepted(verdict.payload, "").close()
+            elif field(verdict.payload, "status") == 401:
+                return Handled._of(verdict.payload)
+            return self._refused(400, e)
         request = (method, auth, text, now)
         verdict = self._accept(request)
         if verdict.tag == "refused" and hasattr(self.keys, "fetch"):
@@ -485,6 +521,15 @@ class Engine:
         if verdict.tag == "refused":
             return Handled._of(verdict.payload)
         return Accepted(verdict.payload, text)
+
+    def _refused(self, status: int, error: GchatError) -> Handled:
+        """A refusal made here in the engine's form, for bodies that never reach it
+        (too large to copy in, or not text)."""
+        body = json.dumps({"error": {"code": error.code, "message": error.message}}, separators=(",", ":"))
+        log: dict = {"status": status, "error": error.code, "detail": error.message}
+        if self._insecure:
+            log["insecure"] = True
+        return Handled(status, list(_JSON), body.encode(), log=log)
 
     def _accept(self, request: tuple) -> Any:
         """The engine's verdict on a request (method, headers, body, now)."""
@@ -533,10 +578,16 @@ class Engine:
         if key is None:
             return self._answer(accepted, now)
         ttl = accepted.dedup_ttl or 600
-        first = self.dedup.claim(key, ttl, now)
+        try:
+            first = self.dedup.claim(key, ttl, now)
+        except Exception as e:  # whether it was handled is unknown: Chat delivers again
+            accepted.close()
+            return _retry_later(key, getattr(e, "code", "dedup_unavailable"), str(e))
         if first is not None:
             log = {**accepted.log, "status": first[0], "duplicate": True}
-            return Handled(first[0], list(first[1]), first[2], [], accepted.key_requests, key, ttl, log)
+            repeat = Handled(first[0], list(first[1]), first[2], [], accepted.key_requests, key, ttl, log)
+            accepted.close()
+            return repeat
         try:
             handled = self._answer(accepted, now)
         except BaseException:
@@ -560,9 +611,11 @@ class Engine:
         try:
             value = self.app.handlers[index](event, ctx)
         except Exception:  # logged, and answered with the error text
-            return self.respond(accepted, error=traceback.format_exc(limit=5))
-        handled = self.respond(accepted, value)
-        handled.deferred.extend(ctx.deferred)
+            handled = self.respond(accepted, error=traceback.format_exc(limit=5))
+        else:
+            handled = self.respond(accepted, value)
+        # The handler's posts and edits first (as they were made), then the reply's.
+        handled.deferred = ctx.deferred + handled.deferred
         return handled
 
 
@@ -574,11 +627,14 @@ class _EngineHandle(_Resource):
         return self._call("app", f"engine.{method}", *args)
 
 
-def _refused(status: int, error: GchatError) -> Handled:
-    """A refusal made here, in the engine's form (a body that is not text never reaches it)."""
-    body = json.dumps({"error": {"code": error.code, "message": error.message}}, separators=(",", ":"))
-    log = {"status": status, "error": error.code, "detail": error.message}
-    return Handled(status, [("content-type", "application/json; charset=utf-8")], body.encode(), log=log)
+_JSON = [("content-type", "application/json; charset=utf-8")]
+
+
+def _retry_later(dedup_key: str, code: str, detail: str) -> Handled:
+    """A 503 (Chat delivers again), as the npm package's: whether the event was handled is not known."""
+    body = json.dumps({"error": {"code": code}}, separators=(",", ":")).encode()
+    log = {"status": 503, "error": code, "detail": detail}
+    return Handled(503, [*_JSON, ("retry-after", "1")], body, dedup_key=dedup_key, log=log)
 
 
 def _unknown_command(event: dict) -> dict:

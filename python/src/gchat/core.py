@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dc_field
 from typing import Any, Iterable, Mapping, Optional, Union
 
 from wasmtime.component import Record, ResourceAny
@@ -171,10 +171,11 @@ class HttpRequest:
     """A request for the host to send (the URL may hold a webhook's secret: never log it)."""
 
     method: str
-    url: str
-    headers: list[tuple[str, str]]
+    #: May hold a webhook's key: left out of ``repr`` (never log it).
+    url: str = dc_field(repr=False)
+    headers: list[tuple[str, str]] = dc_field(default_factory=list)
     #: JSON text.
-    body: str
+    body: str = ""
 
     @classmethod
     def _of(cls, r: Record) -> "HttpRequest":
@@ -291,5 +292,6 @@ class Outbox(_Resource):
         return self._call("outbound", "outbox.len")
 
     def save(self) -> str:
-        """The outbox as JSON text, for ``Outbox.restore``."""
+        """The outbox as JSON text, for ``Outbox.restore``. It holds the webhook URLs
+        with their keys: store it as a secret, never log it."""
         return self._call("outbound", "outbox.save")

@@ -12,6 +12,7 @@ refused (401) as in the npm package.
 from __future__ import annotations
 
 import threading
+import time
 import urllib.request
 from typing import Any, Callable, Optional
 
@@ -43,34 +44,52 @@ class GoogleKeys:
         # when each URL that failed may be tried again.
         self._fresh_until = 0
         self._failed: dict[str, int] = {}
+        # When each URL was last tried (monotonic), and the one background refresh.
+        self._attempted: dict[str, float] = {}
+        self._refreshing = threading.Lock()
 
     def key_set(self) -> KeySet:
         """The keys as they are now."""
         return self._keys
 
     def refresh(self, engine: Any, now: Optional[int] = None) -> None:
-        """Fetches what ``engine`` asks for at ``now``: missing or stale documents."""
+        """Fetches what ``engine`` asks for at ``now``: missing documents at once
+        (requests wait for them), stale ones in a background thread (their keys
+        still verify meanwhile)."""
         now = now_ms() if now is None else now
         if now < self._fresh_until:
             return
         wanted = engine.key_requests(self._keys, now)
-        if wanted:
-            self.fetch(wanted, now)
+        missing = [r for r in wanted if r["reason"] != "stale"]
+        if missing:
+            self.fetch(missing, now)
+        elif wanted and self._refreshing.acquire(blocking=False):
+
+            def in_background() -> None:
+                try:
+                    self.fetch(wanted, now)
+                finally:
+                    self._refreshing.release()
+
+            threading.Thread(target=in_background, name="gchat-keys", daemon=True).start()
         if not engine.key_requests(self._keys, now):
             fresh = [d["freshUntil"] for d in self._keys.documents() if d["freshUntil"] is not None]
             self._fresh_until = min(fresh, default=0)
 
     def fetch(self, requests: list[dict], now: Optional[int] = None) -> None:
-        """Fetches these key documents (``[{url, reason}]``), one fetch at a time.
-        A failure is logged (``key_fetch_failed``), the old keys stay, and that URL
-        is not tried again for ``RETRY_AFTER_MS``."""
+        """Fetches these key documents (``[{url, reason}]``), one fetch at a time;
+        a URL fetched (or tried) by another request in the meantime is not fetched
+        again. A failure is logged (``key_fetch_failed``), the old keys stay, and
+        that URL is not tried again for ``RETRY_AFTER_MS``."""
         now = now_ms() if now is None else now
+        started = time.monotonic()
         with self._lock:
             for url in dict.fromkeys(r["url"] for r in requests):
-                if now < self._failed.get(url, 0):
+                if now < self._failed.get(url, 0) or self._attempted.get(url, -1.0) >= started:
                     continue
                 # Counted whatever comes of it: the refetch cool-down runs from here.
                 self._keys.note_request(url, now)
+                self._attempted[url] = time.monotonic()
                 try:
                     status, headers, body = self._fetch(url)
                     if status != 200:
