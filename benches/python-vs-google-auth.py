@@ -242,6 +242,27 @@ def main() -> None:
     ours, theirs = (times[name] for name in runs)
     print(f"  ratio gchat / google-auth: mean {statistics.fmean(ours) / statistics.fmean(theirs):.2f}, "
           f"p50 {statistics.median(ours) / statistics.median(theirs):.2f}")
+    # Where gchat's time goes: inside the component's calls (wasm, and wasmtime
+    # lowering and lifting the values in its C API) and the rest (Python).
+    import gchat._fast as fast
+
+    in_calls = [0.0]
+    enter = fast.enter_wasm
+
+    def timed_enter(run):
+        start = time.perf_counter()
+        try:
+            return enter(run)
+        finally:
+            in_calls[0] += time.perf_counter() - start
+
+    fast.enter_wasm = timed_enter
+    sample = events(1001)[1:]
+    total = sum(timed(lambda b: engine.handle("POST", headers, b.replace(b"/m", b"/w")), sample))
+    fast.enter_wasm = enter
+    per = 1e6 / len(sample)
+    print(f"  gchat Engine.handle, mean {total / len(sample):.0f} µs: {in_calls[0] * per:.0f} µs inside the "
+          f"component's calls, {total / len(sample) - in_calls[0] * per:.0f} µs in Python and wasmtime-py's conversions")
     # The parts alone.
     sample = bodies[1:501]
     verify = timed(lambda b: gchat.verify_token(bearer, engine._keys(), engine_expectations, now=now * 1000), sample)
